@@ -1,0 +1,242 @@
+/**
+ * The metrics contract: every metric name, type, label set and HELP text the exporter
+ * publishes. Dashboards, alert rules and the README's metrics table depend on these names;
+ * a rename here is a breaking change for every user.
+ */
+
+export type MetricType = 'gauge' | 'counter' | 'histogram';
+
+/** When a family's values are computed. */
+export type Computed =
+  /** once per snapshot: the value only changes when upstream data changes */
+  | 'snapshot'
+  /** at every scrape, from the snapshot and the clock */
+  | 'scrape'
+  /** by the exporter's own instrumentation (prom-client) */
+  | 'exporter';
+
+export interface Family {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly computed: Computed;
+  /** when the family has a series at all, for the README */
+  readonly presence: string;
+}
+
+const CACHED = 'Cached from the orq.ai API, refreshed on an interval.';
+const KEY = ['workspace', 'api_key_id'] as const;
+
+/** Reasons a refresh fails; a fixed set so `rate()` works from the first scrape. */
+export const REFRESH_ERROR_REASONS = [
+  'auth',
+  'rate_limited',
+  'server_error',
+  'client_error',
+  'network',
+  'timeout',
+  'invalid_response',
+  'pagination',
+] as const;
+export type RefreshErrorReason = (typeof REFRESH_ERROR_REASONS)[number];
+
+/** Why a record from upstream was not turned into a key. */
+export const SKIP_REASONS = ['missing_id', 'duplicate_id', 'not_an_object'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export const INFO_LABELS = [
+  'workspace',
+  'api_key_id',
+  'name',
+  'status',
+  'owner_type',
+  'owner_id',
+  'project_scope',
+  'project_id',
+  'permission_mode',
+  'legacy_token_family',
+  'token_prefix',
+] as const;
+
+export const COUNT_LABELS = [
+  'workspace',
+  'status',
+  'project_id',
+  'owner_type',
+  'legacy_token_family',
+] as const;
+
+export const families = {
+  keyInfo: {
+    name: 'orq_api_key_info',
+    type: 'gauge',
+    help: `Always 1: one series per API key, with its descriptive labels. ${CACHED}`,
+    labels: INFO_LABELS,
+    computed: 'snapshot',
+    presence: 'every key',
+  },
+  keyCreated: {
+    name: 'orq_api_key_created_timestamp_seconds',
+    type: 'gauge',
+    help: `Unix time the API key was created. ${CACHED}`,
+    labels: KEY,
+    computed: 'snapshot',
+    presence: 'keys with a creation time',
+  },
+  keyExpiry: {
+    name: 'orq_api_key_expiry_timestamp_seconds',
+    type: 'gauge',
+    help: `Unix time the API key expires. ${CACHED}`,
+    labels: KEY,
+    computed: 'snapshot',
+    presence: 'keys with an expiry',
+  },
+  keyBudgetAmount: {
+    name: 'orq_api_key_budget_amount',
+    type: 'gauge',
+    help: `Budget amount of the API key per budget period. ${CACHED}`,
+    labels: [...KEY, 'period'],
+    computed: 'snapshot',
+    presence: 'keys with a budget amount',
+  },
+  keyBudgetTokenLimit: {
+    name: 'orq_api_key_budget_token_limit',
+    type: 'gauge',
+    help: `Token limit of the API key per budget period. ${CACHED}`,
+    labels: [...KEY, 'period'],
+    computed: 'snapshot',
+    presence: 'keys with a budget token limit',
+  },
+  keyRateLimit: {
+    name: 'orq_api_key_rate_limit_requests_per_minute',
+    type: 'gauge',
+    help: `Rate limit of the API key in requests per minute. ${CACHED}`,
+    labels: KEY,
+    computed: 'snapshot',
+    presence: 'keys with a rate limit',
+  },
+  keyLastUsed: {
+    name: 'orq_api_key_last_used_timestamp_seconds',
+    type: 'gauge',
+    help: `Unix time the API key was last used (minutes-accurate upstream). ${CACHED}`,
+    labels: KEY,
+    computed: 'snapshot',
+    presence: 'keys that were used',
+  },
+  keys: {
+    name: 'orq_api_keys',
+    type: 'gauge',
+    help: `Number of API keys by status, project, owner type and legacy token family. ${CACHED}`,
+    labels: COUNT_LABELS,
+    computed: 'snapshot',
+    presence: 'each combination that exists',
+  },
+  keyDaysToExpiry: {
+    name: 'orq_api_key_days_to_expiry',
+    type: 'gauge',
+    help: `Days until the API key expires, fractional, negative once past; computed at scrape from cached data refreshed on an interval.`,
+    labels: KEY,
+    computed: 'scrape',
+    presence: 'keys with an expiry',
+  },
+  keyExpired: {
+    name: 'orq_api_key_expired',
+    type: 'gauge',
+    help: `1 if the API key is past its expiry, else 0; computed at scrape from cached data refreshed on an interval.`,
+    labels: KEY,
+    computed: 'scrape',
+    presence: 'keys with an expiry',
+  },
+  keySecondsSinceLastUse: {
+    name: 'orq_api_key_seconds_since_last_use',
+    type: 'gauge',
+    help: `Seconds since the API key was last used; computed at scrape from cached data refreshed on an interval.`,
+    labels: KEY,
+    computed: 'scrape',
+    presence: 'keys that were used',
+  },
+  snapshotAge: {
+    name: 'orq_exporter_snapshot_age_seconds',
+    type: 'gauge',
+    help: 'Seconds since the served snapshot of API keys was fetched; computed at scrape.',
+    labels: ['workspace'],
+    computed: 'scrape',
+    presence: 'after the first successful refresh',
+  },
+  lastRefreshSuccess: {
+    name: 'orq_exporter_last_refresh_success',
+    type: 'gauge',
+    help: '1 if the last refresh of API keys from the orq.ai API succeeded, else 0.',
+    labels: ['workspace'],
+    computed: 'exporter',
+    presence: 'always (0 until the first refresh ends)',
+  },
+  lastRefreshSuccessTimestamp: {
+    name: 'orq_exporter_last_refresh_success_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time of the last successful refresh of API keys (0 before the first).',
+    labels: ['workspace'],
+    computed: 'exporter',
+    presence: 'always',
+  },
+  lastRefreshTimestamp: {
+    name: 'orq_exporter_last_refresh_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time the last refresh of API keys ended, successful or not (0 before the first).',
+    labels: ['workspace'],
+    computed: 'exporter',
+    presence: 'always',
+  },
+  refreshInterval: {
+    name: 'orq_exporter_refresh_interval_seconds',
+    type: 'gauge',
+    help: 'Configured interval between refreshes of API keys from the orq.ai API.',
+    labels: ['workspace'],
+    computed: 'exporter',
+    presence: 'always',
+  },
+  refreshDuration: {
+    name: 'orq_exporter_refresh_duration_seconds',
+    type: 'histogram',
+    help: 'Wall time of refreshes of API keys from the orq.ai API, all pages, successful or not.',
+    labels: ['workspace'],
+    computed: 'exporter',
+    presence: 'always',
+  },
+  refreshErrors: {
+    name: 'orq_exporter_refresh_errors_total',
+    type: 'counter',
+    help: `Failed refreshes of API keys by reason (${REFRESH_ERROR_REASONS.join(', ')}).`,
+    labels: ['workspace', 'reason'],
+    computed: 'exporter',
+    presence: 'always, every reason',
+  },
+  apiRequests: {
+    name: 'orq_exporter_api_requests_total',
+    type: 'counter',
+    help: 'Requests made to the orq.ai API by HTTP status code ("error" when no response came, "timeout" when it came too late).',
+    labels: ['workspace', 'code'],
+    computed: 'exporter',
+    presence: 'each code seen',
+  },
+  skippedRecords: {
+    name: 'orq_exporter_skipped_records_total',
+    type: 'counter',
+    help: `Records from the orq.ai API that were not exported, by reason (${SKIP_REASONS.join(', ')}).`,
+    labels: ['workspace', 'reason'],
+    computed: 'exporter',
+    presence: 'always, every reason',
+  },
+  buildInfo: {
+    name: 'orq_exporter_build_info',
+    type: 'gauge',
+    help: 'Always 1: version of the exporter and of the Node.js runtime it runs on.',
+    labels: ['version', 'revision', 'nodejs_version'],
+    computed: 'exporter',
+    presence: 'always',
+  },
+} as const satisfies Record<string, Family>;
+
+export type FamilyId = keyof typeof families;
+export const allFamilies: readonly Family[] = Object.values(families);
