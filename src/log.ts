@@ -1,0 +1,58 @@
+/**
+ * Structured logs: one JSON object a line with time, level and message. Every line passes
+ * through redaction of the secrets the logger was given, so a token echoed back by the
+ * upstream, or caught in an error, never reaches a log.
+ */
+import type { LogLevel } from './config.js';
+
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export const REDACTED = '[REDACTED]';
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  readonly secrets?: readonly string[];
+  readonly write?: (line: string) => void;
+  readonly now?: () => number;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const write = options.write ?? ((line: string) => process.stdout.write(line));
+  const now = options.now ?? Date.now;
+  const redact = redactor(options.secrets ?? []);
+  const log = (level: LogLevel) => (msg: string, fields?: Fields) => {
+    if (RANK[level] < RANK[options.level]) return;
+    const entry = { time: new Date(now()).toISOString(), level, msg, ...fields };
+    write(`${redact(JSON.stringify(entry, errorReplacer))}\n`);
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** Replaces every occurrence of any secret; the JSON-escaped spelling of a secret too. */
+export function redactor(secrets: readonly string[]): (text: string) => string {
+  const spellings = [...new Set(secrets.filter((s) => s.length > 0).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  if (spellings.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const secret of spellings) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    // Stacks are for bugs; upstream failures are expected and their message says it all.
+    return { name: value.name, message: value.message };
+  }
+  return value;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
