@@ -6,6 +6,8 @@ import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 
 import type { RefreshOutcome } from '../poller.js';
 import { REFRESH_ERROR_REASONS, SKIP_REASONS, families } from './families.js';
 
+const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export interface HealthMetricsOptions {
   readonly registry: Registry;
   readonly workspaces: readonly string[];
@@ -53,7 +55,12 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
     for (const reason of REFRESH_ERROR_REASONS) errors.inc({ workspace, reason }, 0);
     for (const reason of SKIP_REASONS) skipped.inc({ workspace, reason }, 0);
   }
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: options.registry });
+  if (options.processMetrics !== false) {
+    collectDefaultMetrics({ register: options.registry });
+    // Gauges named *_total break the naming rules promtool checks; the same values are
+    // published without the suffix (nodejs_active_handles and so on).
+    for (const name of MISNAMED_DEFAULT_METRICS) options.registry.removeSingleMetric(name);
+  }
 
   return {
     recordOutcome(outcome) {
