@@ -2,19 +2,15 @@
  * Serves the whole exposition of a set of workspaces as a list of buffers. The snapshot
  * families are rendered (and gzipped) once per snapshot; the clock-dependent families and the
  * exporter's own metrics once per second at most, shared by every scrape of that second.
- * A gzip body is several gzip members back to back, which gzip readers (Prometheus's among
- * them) read as one stream; that lets the big snapshot part be compressed only once.
+ * A gzip body is one gzip member assembled from pieces deflated separately, so the big
+ * snapshot part is compressed only once per snapshot (gzip.ts).
  */
-import { promisify } from 'node:util';
-import { gzip as gzipCallback, constants as zlib } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import type { Snapshot } from '../snapshot.js';
 import { prepareSnapshot, SNAPSHOT_FAMILIES, type PreparedSnapshot } from './prepare.js';
 import { renderScrapeFamilies } from './scrape.js';
 import { familyHeader } from './text.js';
-
-const gzip = promisify(gzipCallback);
-const GZIP_OPTIONS = { level: zlib.Z_DEFAULT_COMPRESSION };
+import { deflatePiece, gzipMember, type DeflatedPiece } from './gzip.js';
 
 export type Encoding = 'identity' | 'gzip';
 
@@ -27,11 +23,11 @@ export interface ExpositionOptions {
 }
 
 const HEADERS = SNAPSHOT_FAMILIES.map((f) => Buffer.from(familyHeader(f), 'utf8'));
-const GZIPPED_HEADERS = Promise.all(HEADERS.map((h) => gzip(h, GZIP_OPTIONS)));
+const DEFLATED_HEADERS = Promise.all(HEADERS.map((h) => deflatePiece(h, false)));
 
 interface Prepared {
   readonly value: PreparedSnapshot;
-  gzipped?: Promise<Buffer[]>;
+  deflated?: Promise<DeflatedPiece[]>;
 }
 
 export class Exposition {
@@ -54,7 +50,7 @@ export class Exposition {
 
   /** Prepares (and gzips) a new snapshot ahead of the next scrape, off the scrape's path. */
   async warm(snapshot: Snapshot): Promise<void> {
-    await this.#gzipped(this.#prepare(snapshot));
+    await this.#deflated(this.#prepare(snapshot));
   }
 
   /** The body for one scrape; concurrent scrapes of the same second share one render. */
@@ -88,11 +84,11 @@ export class Exposition {
       return [...interleave(HEADERS, values.map((v) => v.chunks)), dynamic];
     }
     const [headers, chunks, tail] = await Promise.all([
-      GZIPPED_HEADERS,
-      Promise.all(prepared.map((p) => this.#gzipped(p))),
-      gzip(dynamic, GZIP_OPTIONS),
+      DEFLATED_HEADERS,
+      Promise.all(prepared.map((p) => this.#deflated(p))),
+      deflatePiece(dynamic, true),
     ]);
-    return [...interleave(headers, chunks), tail];
+    return gzipMember([...interleave(headers, chunks), tail]);
   }
 
   #prepare(snapshot: Snapshot): Prepared {
@@ -104,15 +100,15 @@ export class Exposition {
     return prepared;
   }
 
-  #gzipped(prepared: Prepared): Promise<Buffer[]> {
-    prepared.gzipped ??= Promise.all(prepared.value.chunks.map((c) => (c.length === 0 ? c : gzip(c, GZIP_OPTIONS))));
-    return prepared.gzipped;
+  #deflated(prepared: Prepared): Promise<DeflatedPiece[]> {
+    prepared.deflated ??= Promise.all(prepared.value.chunks.map((c) => deflatePiece(c, false)));
+    return prepared.deflated;
   }
 }
 
 /** Family by family: the family's header, then each workspace's lines of that family. */
-function interleave(headers: readonly Buffer[], perWorkspace: ReadonlyArray<readonly Buffer[]>): Buffer[] {
-  const out: Buffer[] = [];
+function interleave<T extends { readonly length: number }>(headers: readonly T[], perWorkspace: ReadonlyArray<readonly T[]>): T[] {
+  const out: T[] = [];
   headers.forEach((header, family) => {
     out.push(header);
     for (const chunks of perWorkspace) {
