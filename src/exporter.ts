@@ -71,6 +71,7 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     onOutcome: (outcome) => {
       lastOutcome = outcome;
       health.recordOutcome(outcome);
+      exposition.invalidate();
       if (outcome.ok && outcome.list) {
         lastSuccessAt = outcome.endedAt;
         const skipped = Object.values(outcome.list.skipped).reduce((a, b) => a + b, 0);

@@ -53,6 +53,11 @@ export class Exposition {
     await this.#deflated(this.#prepare(snapshot));
   }
 
+  /** Drops the per-second cache, so the next scrape shows what just changed (a refresh outcome). */
+  invalidate(): void {
+    this.#cached = undefined;
+  }
+
   /** The body for one scrape; concurrent scrapes of the same second share one render. */
   body(encoding: Encoding): Promise<Buffer[]> {
     const nowMs = this.#now();

@@ -140,8 +140,11 @@ describe('Exposition', () => {
     now += 1;
     await e.body('identity');
     expect(e.renders).toBe(2);
+    e.invalidate();
+    await e.body('identity');
+    expect(e.renders).toBe(3);
     current = { ...snapshot, version: 2, keys: [] };
     expect(await e.text()).not.toContain('orq_api_key_info{');
-    expect(e.renders).toBe(3);
+    expect(e.renders).toBe(4);
   });
 });
