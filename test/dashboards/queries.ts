@@ -77,13 +77,13 @@ const TIME_VARIABLES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Replaces $var and ${var}: Grafana's time variables by fixed durations, every other (template)
- * variable by `value`, which for "All" is the regex `.*`.
+ * Replaces $var and ${var}: Grafana's time variables by fixed durations, template variables by
+ * `values` (one string for all of them, or per name with `.*`, Grafana's "All", for the rest).
  */
-export function substituteVariables(expr: string, value: string): string {
+export function substituteVariables(expr: string, values: string | Readonly<Record<string, string>>): string {
   return expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_, braced: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';
-    return TIME_VARIABLES[name] ?? value;
+    return TIME_VARIABLES[name] ?? (typeof values === 'string' ? values : (values[name] ?? '.*'));
   });
 }
 
