@@ -46,6 +46,6 @@ export {
   type Simulator,
   type SimulatorOptions,
   type RecordedRequest,
-  type RateLimit,
   type Shape,
 } from './server.js';
+export { RateLimiter, type RateLimit } from './rate-limit.js';

@@ -17,15 +17,12 @@ import {
   type KeyPage,
   type ListQuery,
 } from './listing.js';
+import { RateLimiter, validateRateLimit, type RateLimit } from './rate-limit.js';
 import { toShapeA, toShapeB } from './shapes.js';
 
-export type Shape = 'a' | 'b';
+export type { RateLimit } from './rate-limit.js';
 
-export interface RateLimit {
-  /** requests allowed per window */
-  limit: number;
-  windowMs: number;
-}
+export type Shape = 'a' | 'b';
 
 export interface SimulatorOptions {
   keys: readonly SimKey[];
@@ -85,55 +82,6 @@ export const DEFAULT_WORKSPACE_ID = 'ws_01HQSIMULATED0000000000000';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Fixed windows aligned to the epoch, so X-RateLimit-Reset is the same for every client. */
-class Windowed {
-  private windowStart = -1;
-  private used = 0;
-
-  constructor(
-    readonly config: RateLimit,
-    private readonly now: () => number,
-  ) {}
-
-  private roll(): number {
-    const t = this.now();
-    const start = Math.floor(t / this.config.windowMs) * this.config.windowMs;
-    if (start !== this.windowStart) {
-      this.windowStart = start;
-      this.used = 0;
-    }
-    return t;
-  }
-
-  /** Counts one request; false when it is over the budget. */
-  admit(): boolean {
-    this.roll();
-    this.used += 1;
-    return this.used <= this.config.limit;
-  }
-
-  headers(): Record<string, string> {
-    this.roll();
-    return {
-      'x-ratelimit-limit': String(this.config.limit),
-      'x-ratelimit-remaining': String(Math.max(0, this.config.limit - this.used)),
-      'x-ratelimit-reset': String(Math.ceil((this.windowStart + this.config.windowMs) / 1000)),
-    };
-  }
-
-  retryAfterSeconds(): number {
-    const t = this.roll();
-    return Math.max(1, Math.ceil((this.windowStart + this.config.windowMs - t) / 1000));
-  }
-}
-
-function validateRateLimit(rateLimit: RateLimit | undefined): void {
-  if (rateLimit === undefined) return;
-  if (!Number.isInteger(rateLimit.limit) || rateLimit.limit < 0 || !(rateLimit.windowMs > 0)) {
-    throw new RangeError(`rateLimit needs an integer limit >= 0 and windowMs > 0, got ${JSON.stringify(rateLimit)}`);
-  }
-}
-
 function validateLatency(ms: number): number {
   if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`latency must be a finite number >= 0, got ${ms}`);
   return ms;
@@ -147,7 +95,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   let index = new KeyIndex(options.keys);
   let shape: Shape = options.shape ?? 'a';
   let latencyMs = validateLatency(options.latencyMs ?? 0);
-  let limiter = options.rateLimit === undefined ? undefined : new Windowed(options.rateLimit, now);
+  let limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit, now);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const recordLimit = options.recordLimit ?? 100_000;
@@ -401,7 +349,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
     setRateLimit(rateLimit) {
       validateRateLimit(rateLimit);
-      limiter = rateLimit === undefined ? undefined : new Windowed(rateLimit, now);
+      limiter = rateLimit === undefined ? undefined : new RateLimiter(rateLimit, now);
     },
     inject: (...list) => faults.push(...list),
     pendingFaults: () => faults.pending,
