@@ -173,12 +173,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return { status: 200, body: listBody(page.value.data, page.value.hasMore) };
   };
 
-  /** Pages altered by a fault need the parsed query; shape B has no cursors and serves them unpaged. */
-  const alteredPage = (query: Record<string, string>, alter: (index: KeyIndex, q: ListQuery) => KeyPage): KeyPage => {
+  /** A list altered by a fault: shape A alters the cursor page, shape B (no cursors) the whole array. */
+  const alteredPage = (
+    query: Record<string, string>,
+    pageA: (index: KeyIndex, q: ListQuery) => KeyPage,
+    arrayB: (all: readonly SimKey[]) => SimKey[],
+  ): KeyPage => {
+    if (shape === 'b') {
+      const filters = parseFilters(query);
+      if (!filters.ok) return filters;
+      return { ok: true, value: { data: arrayB(index.view('name', filters.value)), hasMore: false } };
+    }
     const q = parseListQuery(query);
-    if (!q.ok) return q;
-    if (shape === 'b') return { ok: true, value: { data: index.view('name', q.value), hasMore: false } };
-    return alter(index, q.value);
+    return q.ok ? pageA(index, q.value) : q;
   };
 
   const answerFault = (res: ServerResponse, rec: RecordedRequest, fault: Fault, query: Record<string, string>): void => {
@@ -228,9 +235,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
             : JSON.stringify(fault.items),
         );
       case 'repeat_cursor':
-        return answerPage(res, rec, alteredPage(query, repeatCursorPage));
+        return answerPage(res, rec, alteredPage(query, repeatCursorPage, (all) => [...all]));
       case 'duplicate_ids':
-        return answerPage(res, rec, alteredPage(query, duplicatePage));
+        return answerPage(
+          res,
+          rec,
+          alteredPage(query, duplicatePage, (all) => (all[0] === undefined ? [] : [all[0], ...all])),
+        );
       case 'slow': {
         const { status, body } = normalKeysBody(query);
         return send(res, rec, status, body);

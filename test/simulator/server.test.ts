@@ -532,12 +532,14 @@ describe('faults', () => {
     expect(await getJson<unknown>(s, '/v2/api-keys')).toEqual({ object: 'list', data: items, has_more: false });
   });
 
-  it('records and duplicate_ids in shape B: a bare array', async () => {
+  it('records and duplicate_ids in shape B: a bare array, the first item twice', async () => {
     const s = await start({ keys, shape: 'b' });
     s.inject({ kind: 'records', items: [{ id: 'a' }] }, { kind: 'duplicate_ids' });
     expect(await getJson<unknown>(s, '/v2/api-keys')).toEqual([{ id: 'a' }]);
     const dup = await getJson<ShapeBItemLite[]>(s, '/v2/api-keys');
-    expect(dup).toHaveLength(keys.length);
+    expect(dup).toHaveLength(keys.length + 1);
+    expect(dup[1]?.id).toBe(dup[0]?.id);
+    expect(new Set(dup.map((k) => k.id)).size).toBe(keys.length);
   });
 
   it.each<Fault>([
