@@ -11,7 +11,7 @@ import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
 import type { WorkspaceStatus } from './http/landing.js';
 import { redactor, silentLogger, type Logger } from './log.js';
-import { OrqClient } from './orq/client.js';
+import { OrqClient, type ClientOptions } from './orq/client.js';
 import { Poller, type RefreshOutcome } from './poller.js';
 import { REVISION, VERSION } from './version.js';
 
@@ -22,6 +22,8 @@ export interface ExporterOptions {
   /** Retry backoff, shortened by tests. */
   readonly backoffBaseMs?: number;
   readonly processMetrics?: boolean;
+  /** Socket options for the upstream (a CA to trust, a resolver), for tests of TLS and DNS faults. */
+  readonly upstreamConnect?: ClientOptions['connect'];
 }
 
 export interface RunningExporter {
@@ -57,6 +59,7 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     userAgent: `orq-api-keys-exporter/${VERSION}`,
     onRequest: (code) => health.recordApiRequest(workspace, code),
     now,
+    connect: options.upstreamConnect,
   });
 
   let lastOutcome: RefreshOutcome | undefined;

@@ -4,6 +4,7 @@
  * pages into ApiKey records through records.ts and never publishes a partial list: either
  * every page arrived, or it throws a RefreshError.
  */
+import type { LookupFunction } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import type { ApiKey } from './api-key.js';
 import { RefreshError, reasonForStatus, upstreamMessage } from './errors.js';
@@ -16,6 +17,14 @@ export const PAGE_SIZE = 200;
 export const DEFAULT_MAX_PAGES = 5_000;
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** The longest the client waits for a rate-limit window, however far off the server says it ends. */
+const MAX_RATE_LIMIT_WAIT_MS = 5 * 60_000;
+/**
+ * Added to a wait for X-RateLimit-Reset: the reset is given in whole seconds and timers may
+ * fire a hair early, and a request that lands just before the window turns earns the 429 the
+ * wait was meant to avoid.
+ */
+const RESET_MARGIN_MS = 100;
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -35,6 +44,11 @@ export interface ClientOptions {
   readonly now?: () => number;
   /** For tests that need a dispatcher of their own (TLS options, say). */
   readonly dispatcher?: Dispatcher;
+  /**
+   * Socket options of the client's own pool: a CA to trust and a resolver, so tests can rotate
+   * an upstream's certificate or make its name stop resolving without leaving loopback.
+   */
+  readonly connect?: { readonly ca?: string | Buffer; readonly lookup?: LookupFunction };
 }
 
 export interface KeyList {
@@ -58,6 +72,13 @@ export class OrqClient {
   readonly #random: () => number;
   readonly #now: () => number;
   #requests = 0;
+  /**
+   * performance.now() before which no request goes out: set from Retry-After, or from
+   * X-RateLimit-Reset once X-RateLimit-Remaining reaches 0. Kept across refreshes, because
+   * the window the last page of one refresh spent is the window the next refresh starts in.
+   * Monotonic, so a test's frozen wall clock cannot make it wait for ever.
+   */
+  #notBefore = 0;
 
   constructor(options: ClientOptions) {
     this.#options = options;
@@ -70,7 +91,7 @@ export class OrqClient {
         connections: 1,
         pipelining: 1,
         keepAliveTimeout: 60_000,
-        connect: { timeout: options.requestTimeoutMs },
+        connect: { ...options.connect, timeout: options.requestTimeoutMs },
       });
     this.#sleep = options.sleep ?? abortableSleep;
     this.#random = options.random ?? Math.random;
@@ -126,7 +147,6 @@ export class OrqClient {
       }
       cursors.add(next);
       cursor = next;
-      await this.#paceByRateLimit(page.headers, signal);
     }
     return { keys: [...byId.values()], skipped, pages, requests: this.#requests - startRequests };
   }
@@ -139,6 +159,7 @@ export class OrqClient {
 
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = attempt < this.#options.maxRetries;
+      await this.#waitForRateLimitWindow(signal);
       let response: Dispatcher.ResponseData;
       try {
         response = await this.#request(path, signal);
@@ -151,6 +172,7 @@ export class OrqClient {
       }
       const status = response.statusCode;
       this.#options.onRequest?.(String(status));
+      this.#noteRateLimit(response.headers);
 
       if (status >= 200 && status < 300) {
         try {
@@ -168,8 +190,17 @@ export class OrqClient {
       const message = upstreamMessage(await readBody(response, MAX_ERROR_BODY_BYTES).catch(() => ''));
       const failure = new RefreshError(reasonForStatus(status), describeStatus(status, message), status);
       const retryable = status === 429 || status >= 500;
+      let serverWait: number | undefined;
+      if (retryable) {
+        // A 429 without Retry-After may still say when its window resets (noted above).
+        serverWait = retryAfterMs(response.headers, this.#now()) ?? (status === 429 ? this.#windowWait() : undefined);
+        if (serverWait !== undefined) {
+          serverWait = Math.min(serverWait, MAX_RATE_LIMIT_WAIT_MS);
+          this.#holdRequestsFor(serverWait);
+        }
+      }
       if (!retryable || !retriesLeft) throw failure;
-      await this.#backoff(attempt, retryAfterMs(response.headers, this.#now()), signal, failure);
+      await this.#backoff(attempt, serverWait, signal, failure);
     }
   }
 
@@ -203,14 +234,31 @@ export class OrqClient {
     }
   }
 
-  /** When the server says the window is spent, wait for its reset instead of earning a 429. */
-  async #paceByRateLimit(headers: Page['headers'], signal: AbortSignal): Promise<void> {
-    const remaining = Number(header(headers, 'x-ratelimit-remaining'));
-    if (header(headers, 'x-ratelimit-remaining') === undefined || !Number.isFinite(remaining) || remaining > 0) return;
+  /** Remembers when the server says the window is spent, so the next request waits for its reset instead of earning a 429. */
+  #noteRateLimit(headers: Page['headers']): void {
+    const remainingText = header(headers, 'x-ratelimit-remaining');
+    const remaining = Number(remainingText);
+    if (remainingText === undefined || remainingText.trim() === '' || !Number.isFinite(remaining) || remaining > 0) return;
     const wait = resetDelayMs(header(headers, 'x-ratelimit-reset'), this.#now());
     if (wait === undefined || wait <= 0) return;
+    this.#holdRequestsFor(wait + RESET_MARGIN_MS);
+  }
+
+  #holdRequestsFor(ms: number): void {
+    this.#notBefore = Math.max(this.#notBefore, performance.now() + Math.min(ms, MAX_RATE_LIMIT_WAIT_MS));
+  }
+
+  /** How long until the window noted from rate-limit headers reopens; undefined when none is noted. */
+  #windowWait(): number | undefined {
+    const wait = this.#notBefore - performance.now();
+    return wait > 0 ? wait : undefined;
+  }
+
+  async #waitForRateLimitWindow(signal: AbortSignal): Promise<void> {
+    const wait = this.#windowWait();
+    if (wait === undefined) return;
     try {
-      await this.#sleep(Math.min(wait, 5 * 60_000), signal);
+      await this.#sleep(Math.min(wait, MAX_RATE_LIMIT_WAIT_MS), signal);
     } catch {
       throw new RefreshError('rate_limited', 'refresh deadline reached while waiting for the rate-limit window to reset');
     }
