@@ -6,6 +6,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
+import { redactor } from '../log.js';
 import type { ApiKey } from './api-key.js';
 import { RefreshError, reasonForStatus, upstreamMessage } from './errors.js';
 import { parsePage, parseRecord } from './records.js';
@@ -71,6 +72,7 @@ export class OrqClient {
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #redact: (text: string) => string;
   #requests = 0;
   /**
    * performance.now() before which no request goes out: set from Retry-After, or from
@@ -96,14 +98,27 @@ export class OrqClient {
     this.#sleep = options.sleep ?? abortableSleep;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
+    this.#redact = redactor([options.token]);
   }
 
   async close(): Promise<void> {
     if (!this.#options.dispatcher) await this.#dispatcher.destroy();
   }
 
-  /** Every key, all pages; throws RefreshError when any page fails. */
+  /**
+   * Every key, all pages; throws RefreshError when any page fails. No message it throws holds
+   * the token, even when the upstream echoed it back.
+   */
   async listApiKeys(signal: AbortSignal): Promise<KeyList> {
+    try {
+      return await this.#listApiKeys(signal);
+    } catch (error) {
+      const failure = error instanceof RefreshError ? error : classifyTransportError(error, signal);
+      throw new RefreshError(failure.reason, this.#redact(failure.message), failure.status);
+    }
+  }
+
+  async #listApiKeys(signal: AbortSignal): Promise<KeyList> {
     const startRequests = this.#requests;
     const maxPages = this.#options.maxPages ?? DEFAULT_MAX_PAGES;
     const byId = new Map<string, ApiKey>();
@@ -128,7 +143,7 @@ export class OrqClient {
         } else if (byId.has(record.key.id)) {
           skipped.duplicate_id++;
         } else {
-          byId.set(record.key.id, record.key);
+          byId.set(record.key.id, this.#scrub(record.key));
         }
       }
       if (!parsed.paginated || !parsed.hasMore) break;
@@ -149,6 +164,21 @@ export class OrqClient {
       cursor = next;
     }
     return { keys: [...byId.values()], skipped, pages, requests: this.#requests - startRequests };
+  }
+
+  /** The token spelled with JSON \u escapes survives redaction of the raw body; decoded, it is caught here. */
+  #scrub(key: ApiKey): ApiKey {
+    const token = this.#options.token;
+    const { id, name, ownerId, projectId, tokenPrefix } = key;
+    if (![id, name, ownerId, projectId, tokenPrefix].some((v) => v.includes(token))) return key;
+    return {
+      ...key,
+      id: this.#redact(id),
+      name: this.#redact(name),
+      ownerId: this.#redact(ownerId),
+      projectId: this.#redact(projectId),
+      tokenPrefix: this.#redact(tokenPrefix),
+    };
   }
 
   async #fetchPage(cursor: string | undefined, signal: AbortSignal): Promise<Page> {
@@ -176,7 +206,8 @@ export class OrqClient {
 
       if (status >= 200 && status < 300) {
         try {
-          const text = await readBody(response, MAX_BODY_BYTES);
+          // An upstream that echoes the token into key data must not publish it on /metrics.
+          const text = this.#redact(await readBody(response, MAX_BODY_BYTES));
           return { body: parseJson(text), headers: response.headers };
         } catch (error) {
           const failure = error instanceof RefreshError ? error : classifyTransportError(error, signal);
@@ -187,8 +218,9 @@ export class OrqClient {
         }
       }
 
-      const message = upstreamMessage(await readBody(response, MAX_ERROR_BODY_BYTES).catch(() => ''));
-      const failure = new RefreshError(reasonForStatus(status), describeStatus(status, message), status);
+      // Redacted before upstreamMessage shortens it: a token cut in half would escape redaction.
+      const body = this.#redact(await readBody(response, MAX_ERROR_BODY_BYTES).catch(() => ''));
+      const failure = new RefreshError(reasonForStatus(status), describeStatus(status, upstreamMessage(body)), status);
       const retryable = status === 429 || status >= 500;
       let serverWait: number | undefined;
       if (retryable) {
@@ -301,8 +333,10 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new RefreshError('invalid_response', `response is not valid JSON (${detail.slice(0, 120)})`);
+    // V8 quotes a stretch of the body in its message, cut anywhere: a token echoed there could
+    // be cut in half and escape redaction. Only the part before the quote is kept.
+    const detail = (error instanceof Error ? error.message : String(error)).split('"')[0]!.replace(/[\s,]+$/, '');
+    throw new RefreshError('invalid_response', `response is not valid JSON (${detail.slice(0, 120)}; ${text.length} characters)`);
   }
 }
 
