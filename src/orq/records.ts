@@ -219,7 +219,19 @@ function text(value: unknown): string {
   if (typeof value === 'string') s = value;
   else if (typeof value === 'number' && Number.isFinite(value)) s = String(value);
   else return '';
-  return s.length > MAX_LABEL_LENGTH ? s.slice(0, MAX_LABEL_LENGTH) : s;
+  return wellFormed(s.length > MAX_LABEL_LENGTH ? s.slice(0, MAX_LABEL_LENGTH) : s);
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Lone surrogates (JSON allows "\ud800") become U+FFFD here, as UTF-8 would write them anyway:
+ * otherwise "\ud800" and "\udfff" are two ids in JavaScript but one series on the wire, and a
+ * scrape would carry the same series twice. The cut at MAX_LABEL_LENGTH can split a pair too.
+ */
+function wellFormed(s: string): string {
+  return SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\ufffd') : s;
 }
 
 function firstPresent(...values: unknown[]): unknown {
