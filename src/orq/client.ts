@@ -166,7 +166,11 @@ export class OrqClient {
     return { keys: [...byId.values()], skipped, pages, requests: this.#requests - startRequests };
   }
 
-  /** The token spelled with JSON \u escapes survives redaction of the raw body; decoded, it is caught here. */
+  /**
+   * An upstream that echoes the token into key data must not get it published on /metrics.
+   * Checked on decoded fields rather than the raw body: a \u-escaped token is caught too, and a
+   * short token can never corrupt the JSON it happens to spell.
+   */
   #scrub(key: ApiKey): ApiKey {
     const token = this.#options.token;
     const { id, name, ownerId, projectId, tokenPrefix } = key;
@@ -206,8 +210,7 @@ export class OrqClient {
 
       if (status >= 200 && status < 300) {
         try {
-          // An upstream that echoes the token into key data must not publish it on /metrics.
-          const text = this.#redact(await readBody(response, MAX_BODY_BYTES));
+          const text = await readBody(response, MAX_BODY_BYTES);
           return { body: parseJson(text), headers: response.headers };
         } catch (error) {
           const failure = error instanceof RefreshError ? error : classifyTransportError(error, signal);

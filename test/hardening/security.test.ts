@@ -4,7 +4,8 @@
  * nothing upstream sends can break out of a label value or into the landing page's HTML.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorBody, generateKeys, makeKey, type Fault } from '../../src/simulator/index.js';
+import { OrqClient } from '../../src/orq/client.js';
+import { errorBody, generateKeys, makeKey, startSimulator, type Fault } from '../../src/simulator/index.js';
 import { seriesOf, startStack, TOKEN, valueOf, type Stack } from '../support/stack.js';
 import { formatProblems, promtoolCheck } from './support/exposition-format.js';
 import { warnings } from './support/exporter.js';
@@ -109,6 +110,18 @@ describe('the token never shows in any output', () => {
     expect(warnings(stack.logs)).toHaveLength(faults.length);
     expect(outputs).toContain('[REDACTED]');
     for (const piece of tokenPieces(TOKEN)) expect(outputs).not.toContain(piece);
+  });
+});
+
+describe('redaction never corrupts data', () => {
+  it('a token that happens to spell part of the JSON (here "true") still reads every page', async () => {
+    const keys = generateKeys({ count: 450, seed: 4, now: NOW });
+    const simulator = await startSimulator({ keys, token: 'true' });
+    const client = new OrqClient({ baseUrl: simulator.url, token: 'true', requestTimeoutMs: 2_000, maxRetries: 0, userAgent: 'test' });
+    cleanup.push(() => client.close(), () => simulator.close());
+    const list = await client.listApiKeys(AbortSignal.timeout(10_000));
+    expect(list.pages).toBe(3);
+    expect(list.keys).toHaveLength(450);
   });
 });
 
