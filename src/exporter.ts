@@ -2,6 +2,7 @@
  * Builds the running exporter from a Config: client → poller → snapshot → exposition → HTTP.
  * Returns a handle to stop it; main.ts only adds the process around it (signals, exit codes).
  */
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Registry } from 'prom-client';
@@ -10,6 +11,7 @@ import { Exposition } from './exposition/exposition.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
 import type { WorkspaceStatus } from './http/landing.js';
+import { attachTls, httpsServerOptions, loadWebConfig, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
 import { redactor, silentLogger, type Logger } from './log.js';
 import { OrqClient, type ClientOptions } from './orq/client.js';
 import { Poller, type RefreshOutcome } from './poller.js';
@@ -24,6 +26,11 @@ export interface ExporterOptions {
   readonly processMetrics?: boolean;
   /** Socket options for the upstream (a CA to trust, a resolver), for tests of TLS and DNS faults. */
   readonly upstreamConnect?: ClientOptions['connect'];
+  /**
+   * The web config already loaded (main.ts loads it first, to report problems as settings
+   * errors); otherwise config.webConfigFile is loaded here and a bad one rejects the start.
+   */
+  readonly webConfig?: WebConfig;
 }
 
 export interface RunningExporter {
@@ -37,6 +44,7 @@ export interface RunningExporter {
 
 export async function startExporter(config: Config, options: ExporterOptions = {}): Promise<RunningExporter> {
   const logger = options.logger ?? silentLogger;
+  const web = options.webConfig ?? loadWebConfigOrThrow(config.webConfigFile);
   const now = options.now ?? Date.now;
   const redact = redactor([config.token]);
   const registry = new Registry();
@@ -112,10 +120,15 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   ];
   const app = createApp({ metricsBody: (e) => exposition.body(e), workspaces: status, version: VERSION, logger });
 
-  const server = await listen(app.fetch, config);
+  const fetch: FetchHandler = web === undefined ? (request) => app.fetch(request) : protect((request) => app.fetch(request), web);
+  const server = await listen(fetch, config, web, logger);
   const port = (server.address() as AddressInfo).port;
   const host = config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const scheme = web?.tls === undefined ? 'http' : 'https';
+  const url = `${scheme}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  if (web !== undefined && web.users.size > 0 && web.tls === undefined) {
+    logger.warn('basic auth is on without TLS: passwords cross the network in the clear', { web_config_file: config.webConfigFile ?? null });
+  }
 
   logger.info('exporter started', {
     version: VERSION,
@@ -126,6 +139,8 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     project_id: config.projectId ?? null,
     refresh_interval_seconds: config.refreshIntervalMs / 1000,
     refresh_timeout_seconds: config.refreshTimeoutMs / 1000,
+    tls: web?.tls !== undefined,
+    basic_auth: web !== undefined && web.users.size > 0,
   });
   poller.start();
 
@@ -147,9 +162,22 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
+function loadWebConfigOrThrow(path: string | undefined): WebConfig | undefined {
+  if (path === undefined) return undefined;
+  const result = loadWebConfig(path);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.config;
+}
+
+function listen(fetch: FetchHandler, config: Config, web: WebConfig | undefined, logger: Logger): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: config.port, hostname: config.listenAddress }, () => resolve(server));
+    const tls = web?.tls;
+    const base = { fetch, port: config.port, hostname: config.listenAddress };
+    const server =
+      tls === undefined
+        ? serve(base, () => resolve(server))
+        : serve({ ...base, createServer: createHttpsServer, serverOptions: httpsServerOptions(tls) }, () => resolve(server));
+    if (tls !== undefined) attachTls(server as HttpsServer, tls, logger);
     server.once('error', reject);
   });
 }

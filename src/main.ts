@@ -2,6 +2,7 @@
 /** Process wiring: settings, the exporter, signals and exit codes. */
 import { helpText, loadConfig } from './config.js';
 import { startExporter } from './exporter.js';
+import { loadWebConfig, type WebConfig } from './http/web-config.js';
 import { createLogger } from './log.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +25,18 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = result;
+  // Checked before anything starts, so a bad web config reads and exits like a bad setting.
+  let webConfig: WebConfig | undefined;
+  if (config.webConfigFile !== undefined) {
+    const flag = process.argv.slice(2).some((a) => a === '--web.config.file' || a.startsWith('--web.config.file='));
+    const web = loadWebConfig(config.webConfigFile, { label: flag ? '--web.config.file' : 'WEB_CONFIG_FILE' });
+    if (!web.ok) {
+      for (const line of web.errors) process.stderr.write(`${line}\n`);
+      process.exitCode = EXIT_CONFIG;
+      return;
+    }
+    webConfig = web.config;
+  }
   const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
 
   // A crash dump must not carry the token either: log through the redacting logger and exit.
@@ -36,7 +49,7 @@ async function main(): Promise<void> {
 
   let exporter;
   try {
-    exporter = await startExporter(config, { logger });
+    exporter = await startExporter(config, { logger, webConfig });
   } catch (error) {
     logger.error('could not start', { error });
     process.exitCode = 1;
