@@ -1,16 +1,17 @@
 /**
  * Serves the whole exposition of a set of workspaces as a list of buffers. The snapshot
  * families are rendered (and gzipped) once per snapshot; the clock-dependent families and the
- * exporter's own metrics once per second at most, shared by every scrape of that second.
- * A gzip body is one gzip member assembled from pieces deflated separately, so the big
- * snapshot part is compressed only once per snapshot (gzip.ts).
+ * exporter's own metrics once per second at most, shared by every scrape of that second,
+ * whatever encoding each asks for. A gzip body is one gzip member assembled from pieces
+ * deflated separately, so the big snapshot part is compressed only once per snapshot (gzip.ts).
  */
+import { constants } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import type { Snapshot } from '../snapshot.js';
 import { prepareSnapshot, SNAPSHOT_FAMILIES, type PreparedSnapshot } from './prepare.js';
-import { renderScrapeFamilies } from './scrape.js';
+import { EXPIRED_HEADER, renderClockFamilies, type ClockRender, type ExpiredText } from './scrape.js';
 import { familyHeader } from './text.js';
-import { deflatePiece, gzipMember, type DeflatedPiece } from './gzip.js';
+import { deflateEach, deflatePiece, gzipMember, slices, type DeflatedPiece } from './gzip.js';
 
 export type Encoding = 'identity' | 'gzip';
 
@@ -22,12 +23,36 @@ export interface ExpositionOptions {
   readonly now?: () => number;
 }
 
+/**
+ * zlib level for what is deflated at every scrape. On this text level 1 is about twice as
+ * fast as the default and only a few per cent larger; the snapshot part, deflated once per
+ * snapshot, keeps the default (bench/RESULTS.md has the figures).
+ */
+const SCRAPE_LEVEL = 1;
+
 const HEADERS = SNAPSHOT_FAMILIES.map((f) => Buffer.from(familyHeader(f), 'utf8'));
 const DEFLATED_HEADERS = Promise.all(HEADERS.map((h) => deflatePiece(h, false)));
+const DEFLATED_EXPIRED_HEADER = deflatePiece(EXPIRED_HEADER, false);
 
 interface Prepared {
   readonly value: PreparedSnapshot;
-  deflated?: Promise<DeflatedPiece[]>;
+  /** Each snapshot family's blocks, deflated once. */
+  deflated?: Promise<DeflatedPiece[][]>;
+  /** The last expired text rendered, reused by later seconds while no key crosses its expiry. */
+  expired?: ExpiredText;
+}
+
+interface Rendered {
+  readonly prepared: readonly Prepared[];
+  readonly clock: ClockRender;
+  readonly registry: Buffer;
+  readonly body: Buffer[];
+}
+
+interface Second {
+  readonly key: string;
+  readonly rendered: Promise<Rendered>;
+  gzip?: Promise<Buffer[]>;
 }
 
 export class Exposition {
@@ -35,7 +60,9 @@ export class Exposition {
   readonly #now: () => number;
   /** Newest prepared render of each snapshot; the old one is dropped with its snapshot. */
   #prepared = new WeakMap<Snapshot, Prepared>();
-  #cached: { key: string; body: Promise<Buffer[]> } | undefined;
+  /** The deflated expired text, kept as long as the text is (it is reused across seconds). */
+  #deflatedExpired = new WeakMap<Buffer, Promise<DeflatedPiece[]>>();
+  #cached: Second | undefined;
   #renders = 0;
 
   constructor(options: ExpositionOptions) {
@@ -58,20 +85,42 @@ export class Exposition {
     this.#cached = undefined;
   }
 
-  /** The body for one scrape; concurrent scrapes of the same second share one render. */
+  /**
+   * The body for one scrape; every scrape of the same second shares one render, whichever
+   * encoding it asks for. Values are computed at the start of that second, not at the first
+   * scrape's millisecond: the body of a second is then the same whichever scrape came first,
+   * and whole seconds print as short integers instead of 17-digit fractions.
+   */
   body(encoding: Encoding): Promise<Buffer[]> {
-    const nowMs = this.#now();
+    const second = Math.floor(this.#now() / 1000);
     const current = this.#options.snapshots().filter((s): s is Snapshot => s !== undefined);
-    const key = `${encoding}|${Math.floor(nowMs / 1000)}|${current.map((s) => `${s.workspace}@${s.version}`).join(',')}`;
-    if (this.#cached?.key !== key) {
-      const body = this.#render(current, nowMs, encoding);
-      this.#cached = { key, body };
+    const key = `${second}|${current.map((s) => `${s.workspace}@${s.version}`).join(',')}`;
+    let cached = this.#cached;
+    if (cached?.key !== key) {
+      const rendered = this.#render(current, second);
+      const fresh: Second = { key, rendered };
+      this.#cached = cached = fresh;
       // A failed render must not stick for the rest of the second.
-      body.catch(() => {
-        if (this.#cached?.body === body) this.#cached = undefined;
+      rendered.catch(() => {
+        if (this.#cached === fresh) this.#cached = undefined;
       });
+      this.#dropAfter(fresh, second);
     }
-    return this.#cached.body;
+    if (encoding === 'identity') return cached.rendered.then((r) => r.body);
+    return this.#gzipOf(cached);
+  }
+
+  /**
+   * A render is only ever served within its second; after that it is megabytes held for
+   * nothing until the next scrape, 15 to 60 seconds later. Dropped once the clock has moved on
+   * (a clock a test holds still keeps it).
+   */
+  #dropAfter(cached: Second, second: number): void {
+    const untilNextSecond = (second + 1) * 1000 - this.#now();
+    const timer = setTimeout(() => {
+      if (this.#cached === cached && Math.floor(this.#now() / 1000) !== second) this.#cached = undefined;
+    }, Math.max(0, untilNextSecond) + 50);
+    timer.unref();
   }
 
   /** The whole exposition as text, for tests and tools. */
@@ -79,21 +128,63 @@ export class Exposition {
     return Buffer.concat(await this.body('identity')).toString('utf8');
   }
 
-  async #render(snapshots: readonly Snapshot[], nowMs: number, encoding: Encoding): Promise<Buffer[]> {
+  async #render(snapshots: readonly Snapshot[], second: number): Promise<Rendered> {
     this.#renders++;
     const prepared = snapshots.map((s) => this.#prepare(s));
-    const values = prepared.map((p) => p.value);
-    const dynamic = Buffer.from(renderScrapeFamilies(values, nowMs / 1000) + (await this.#options.registry.metrics()), 'utf8');
+    const clock = renderClockFamilies(
+      prepared.map((p) => p.value),
+      second,
+      prepared.map((p) => p.expired),
+    );
+    prepared.forEach((p, i) => (p.expired = clock.expired[i]));
+    const registry = Buffer.from(await this.#options.registry.metrics(), 'utf8');
+    const body = [
+      ...interleave(HEADERS, prepared.map((p) => p.value.chunks)),
+      clock.days,
+      EXPIRED_HEADER,
+      ...clock.expired.map((e) => e.text).filter((t) => t.length > 0),
+      clock.rest,
+      registry,
+    ];
+    return { prepared, clock, registry, body };
+  }
 
-    if (encoding === 'identity') {
-      return [...interleave(HEADERS, values.map((v) => v.chunks)), dynamic];
-    }
-    const [headers, chunks, tail] = await Promise.all([
+  /** The second's gzip body, deflated by the first gzip scrape and shared by the rest. */
+  #gzipOf(second: Second): Promise<Buffer[]> {
+    if (second.gzip) return second.gzip;
+    const gzip = second.rendered.then((r) => this.#gzip(r));
+    second.gzip = gzip;
+    gzip.catch(() => {
+      if (second.gzip === gzip) delete second.gzip;
+    });
+    return gzip;
+  }
+
+  async #gzip(rendered: Rendered): Promise<Buffer[]> {
+    const { prepared, clock, registry } = rendered;
+    const days = slices(clock.days);
+    const rest = slices(clock.rest);
+    const [headers, statics, perScrape, expiredHeader, expired, tail] = await Promise.all([
       DEFLATED_HEADERS,
       Promise.all(prepared.map((p) => this.#deflated(p))),
-      deflatePiece(dynamic, true),
+      deflateEach([...days, ...rest], SCRAPE_LEVEL),
+      DEFLATED_EXPIRED_HEADER,
+      Promise.all(clock.expired.filter((e) => e.text.length > 0).map((e) => this.#deflatedExpiredText(e.text))),
+      deflatePiece(registry, true, SCRAPE_LEVEL),
     ]);
-    return gzipMember([...interleave(headers, chunks), tail]);
+    const snapshotPieces: DeflatedPiece[] = [];
+    headers.forEach((header, family) => {
+      snapshotPieces.push(header);
+      for (const workspace of statics) snapshotPieces.push(...(workspace[family] ?? []));
+    });
+    return gzipMember([
+      ...snapshotPieces,
+      ...perScrape.slice(0, days.length),
+      expiredHeader,
+      ...expired.flat(),
+      ...perScrape.slice(days.length),
+      tail,
+    ]);
   }
 
   #prepare(snapshot: Snapshot): Prepared {
@@ -105,21 +196,31 @@ export class Exposition {
     return prepared;
   }
 
-  #deflated(prepared: Prepared): Promise<DeflatedPiece[]> {
-    prepared.deflated ??= Promise.all(prepared.value.chunks.map((c) => deflatePiece(c, false)));
+  #deflated(prepared: Prepared): Promise<DeflatedPiece[][]> {
+    prepared.deflated ??= deflateEach(prepared.value.chunks.flat(), constants.Z_DEFAULT_COMPRESSION).then((pieces) => {
+      // Back into families, block for block.
+      let at = 0;
+      return prepared.value.chunks.map((blocks) => pieces.slice(at, (at += blocks.length)));
+    });
     return prepared.deflated;
+  }
+
+  #deflatedExpiredText(text: Buffer): Promise<DeflatedPiece[]> {
+    let deflated = this.#deflatedExpired.get(text);
+    if (!deflated) {
+      deflated = deflateEach(slices(text), SCRAPE_LEVEL);
+      this.#deflatedExpired.set(text, deflated);
+    }
+    return deflated;
   }
 }
 
-/** Family by family: the family's header, then each workspace's lines of that family. */
-function interleave<T extends { readonly length: number }>(headers: readonly T[], perWorkspace: ReadonlyArray<readonly T[]>): T[] {
-  const out: T[] = [];
+/** Family by family: the family's header, then each workspace's blocks of that family. */
+function interleave(headers: readonly Buffer[], perWorkspace: ReadonlyArray<ReadonlyArray<readonly Buffer[]>>): Buffer[] {
+  const out: Buffer[] = [];
   headers.forEach((header, family) => {
     out.push(header);
-    for (const chunks of perWorkspace) {
-      const chunk = chunks[family];
-      if (chunk !== undefined && chunk.length > 0) out.push(chunk);
-    }
+    for (const chunks of perWorkspace) out.push(...(chunks[family] ?? []));
   });
   return out;
 }

@@ -1,12 +1,14 @@
 /**
  * Renders what can be rendered once per snapshot: every family whose values only change when
- * upstream data changes, as one buffer per family, plus the per-key label sets and times the
- * scrape-time families need. A scrape then only formats numbers that depend on the clock.
+ * upstream data changes, as one buffer per family, plus the constant part of every
+ * clock-dependent line. A scrape then only writes the numbers that depend on the clock.
+ * Everything is written straight into Buffers; a snapshot keeps no per-key JS strings.
  */
 import type { ApiKey } from '../orq/api-key.js';
 import type { Snapshot } from '../snapshot.js';
-import { COUNT_LABELS, INFO_LABELS, families, type Family } from './families.js';
-import { formatValue, labelSet } from './text.js';
+import { ByteWriter } from './bytes.js';
+import { COUNT_LABELS, families, type Family } from './families.js';
+import { escapeLabelValue, labelSet } from './text.js';
 
 /** The once-per-snapshot families, in the order they are written. */
 export const SNAPSHOT_FAMILIES: readonly Family[] = [
@@ -20,69 +22,80 @@ export const SNAPSHOT_FAMILIES: readonly Family[] = [
   families.keyRateLimit,
 ];
 
-/** Keys with one time of interest: their `{workspace,api_key_id}` label set and the time. */
-export interface TimedKeys {
-  readonly labels: readonly string[];
+/** Lines whose value is computed at scrape time from one time per line. */
+export interface ClockLines {
+  /** Each line up to its value, `name{workspace="…",api_key_id="…"} `, back to back. */
+  readonly heads: Buffer;
+  /** Where each line's head ends in `heads`; it starts where the previous one ends. */
+  readonly ends: Uint32Array;
+  /** Unix seconds each line's value is computed from. */
   readonly at: Float64Array;
 }
 
 export interface PreparedSnapshot {
   readonly snapshot: Snapshot;
-  /** Series lines of SNAPSHOT_FAMILIES, index for index, without the family headers. */
-  readonly chunks: readonly Buffer[];
-  readonly expiring: TimedKeys;
-  readonly used: TimedKeys;
+  /** Series lines of SNAPSHOT_FAMILIES, index for index, without the family headers, in blocks. */
+  readonly chunks: ReadonlyArray<readonly Buffer[]>;
+  /**
+   * `orq_api_key_days_to_expiry`. `orq_api_key_expired` has the same keys and labels: its lines
+   * are written from these heads with the other name, when the set of expired keys changes.
+   */
+  readonly daysToExpiry: ClockLines;
+  /** The expiries of daysToExpiry ascending: how many are at or before a time names the expired keys. */
+  readonly sortedExpiries: Float64Array;
+  readonly sinceLastUse: ClockLines;
+  /** `orq_exporter_snapshot_age_seconds{workspace="…"} ` */
+  readonly ageHead: Buffer;
 }
 
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+
 export function prepareSnapshot(snapshot: Snapshot): PreparedSnapshot {
-  const ws = snapshot.workspace;
-  let info = '';
-  let created = '';
-  let expiry = '';
-  let lastUsed = '';
-  let budgetAmount = '';
-  let budgetTokens = '';
-  let rateLimit = '';
+  const ws = escapeLabelValue(snapshot.workspace);
+  const n = snapshot.keys.length;
+  // First blocks sized from typical line lengths, so a small workspace keeps small buffers.
+  const info = new ByteWriter(n * 320);
+  const created = new ByteWriter(n * 100);
+  const expiry = new ByteWriter(n * 80);
+  const lastUsed = new ByteWriter(n * 90);
+  const budgetAmount = new ByteWriter(n * 30);
+  const budgetTokens = new ByteWriter(n * 35);
+  const rateLimit = new ByteWriter(n * 40);
+  const counts = new Map<string, number>();
   const expiringLabels: string[] = [];
   const expiringAt: number[] = [];
   const usedLabels: string[] = [];
   const usedAt: number[] = [];
-  const counts = new Map<string, number>();
 
   for (const key of snapshot.keys) {
-    const id = labelSet(['workspace', 'api_key_id'], [ws, key.id]);
-    info += `${families.keyInfo.name}${labelSet(INFO_LABELS, infoValues(ws, key))} 1\n`;
-    if (key.createdAt !== null) created += `${families.keyCreated.name}${id} ${formatValue(key.createdAt)}\n`;
+    const idLabels = `{workspace="${ws}",api_key_id="${escapeLabelValue(key.id)}"}`;
+    info.text(`${families.keyInfo.name}${infoLabels(idLabels, key)} 1\n`);
+    if (key.createdAt !== null) line(created, families.keyCreated.name, idLabels, key.createdAt);
     if (key.expiresAt !== null) {
-      expiry += `${families.keyExpiry.name}${id} ${formatValue(key.expiresAt)}\n`;
-      expiringLabels.push(id);
+      line(expiry, families.keyExpiry.name, idLabels, key.expiresAt);
+      expiringLabels.push(idLabels);
       expiringAt.push(key.expiresAt);
     }
     if (key.lastUsedAt !== null) {
-      lastUsed += `${families.keyLastUsed.name}${id} ${formatValue(key.lastUsedAt)}\n`;
-      usedLabels.push(id);
+      line(lastUsed, families.keyLastUsed.name, idLabels, key.lastUsedAt);
+      usedLabels.push(idLabels);
       usedAt.push(key.lastUsedAt);
     }
     if (key.budget !== null) {
-      const withPeriod = labelSet(['workspace', 'api_key_id', 'period'], [ws, key.id, key.budget.period]);
-      if (key.budget.amount !== null) {
-        budgetAmount += `${families.keyBudgetAmount.name}${withPeriod} ${formatValue(key.budget.amount)}\n`;
-      }
-      if (key.budget.tokenLimit !== null) {
-        budgetTokens += `${families.keyBudgetTokenLimit.name}${withPeriod} ${formatValue(key.budget.tokenLimit)}\n`;
-      }
+      const withPeriod = `${idLabels.slice(0, -1)},period="${key.budget.period}"}`;
+      if (key.budget.amount !== null) line(budgetAmount, families.keyBudgetAmount.name, withPeriod, key.budget.amount);
+      if (key.budget.tokenLimit !== null) line(budgetTokens, families.keyBudgetTokenLimit.name, withPeriod, key.budget.tokenLimit);
     }
-    if (key.rateLimitPerMinute !== null) {
-      rateLimit += `${families.keyRateLimit.name}${id} ${formatValue(key.rateLimitPerMinute)}\n`;
-    }
-    const group = labelSet(COUNT_LABELS, [ws, key.status, key.projectId, key.ownerType, key.legacyTokenFamily]);
+    if (key.rateLimitPerMinute !== null) line(rateLimit, families.keyRateLimit.name, idLabels, key.rateLimitPerMinute);
+    const group = labelSet(COUNT_LABELS, [snapshot.workspace, key.status, key.projectId, key.ownerType, key.legacyTokenFamily]);
     counts.set(group, (counts.get(group) ?? 0) + 1);
   }
 
-  let count = '';
-  for (const [labels, n] of counts) count += `${families.keys.name}${labels} ${n}\n`;
+  const count = new ByteWriter(counts.size * 160);
+  for (const [labels, k] of counts) line(count, families.keys.name, labels, k);
 
-  const byFamily = new Map<Family, string>([
+  const byFamily = new Map<Family, ByteWriter>([
     [families.keys, count],
     [families.keyInfo, info],
     [families.keyCreated, created],
@@ -94,24 +107,52 @@ export function prepareSnapshot(snapshot: Snapshot): PreparedSnapshot {
   ]);
   return {
     snapshot,
-    chunks: SNAPSHOT_FAMILIES.map((f) => Buffer.from(byFamily.get(f) ?? '', 'utf8')),
-    expiring: { labels: expiringLabels, at: Float64Array.from(expiringAt) },
-    used: { labels: usedLabels, at: Float64Array.from(usedAt) },
+    chunks: SNAPSHOT_FAMILIES.map((f) => byFamily.get(f)?.finish() ?? []),
+    daysToExpiry: clockLines(families.keyDaysToExpiry.name, expiringLabels, expiringAt),
+    sortedExpiries: Float64Array.from(expiringAt).sort(),
+    sinceLastUse: clockLines(families.keySecondsSinceLastUse.name, usedLabels, usedAt),
+    ageHead: Buffer.from(`${families.snapshotAge.name}{workspace="${ws}"} `, 'utf8'),
   };
 }
 
-function infoValues(workspace: string, key: ApiKey): string[] {
-  return [
-    workspace,
-    key.id,
-    key.name,
-    key.status,
-    key.ownerType,
-    key.ownerId,
-    key.projectScope,
-    key.projectId,
-    key.permissionMode,
-    key.legacyTokenFamily,
-    key.tokenPrefix,
-  ];
+/**
+ * The heads of one clock family in one exact-size buffer: they live as long as the snapshot,
+ * so they should hold no spare room, and one copy per line is the cheapest way to write them.
+ */
+function clockLines(name: string, labels: readonly string[], at: readonly number[]): ClockLines {
+  const ends = new Uint32Array(labels.length);
+  const nameBytes = Buffer.byteLength(name, 'latin1');
+  let size = 0;
+  for (let i = 0; i < labels.length; i++) {
+    size += nameBytes + Buffer.byteLength(labels[i]!, 'utf8') + 1;
+    ends[i] = size;
+  }
+  const heads = Buffer.allocUnsafeSlow(size);
+  let to = 0;
+  for (const l of labels) {
+    to += heads.write(name, to, 'latin1');
+    to += heads.write(l, to, 'utf8');
+    heads[to++] = SPACE;
+  }
+  return { heads, ends, at: Float64Array.from(at) };
+}
+
+function line(out: ByteWriter, name: string, labels: string, value: number): void {
+  out.text(name);
+  out.text(labels);
+  out.byte(SPACE);
+  out.number(value);
+  out.byte(NEWLINE);
+}
+
+/** The info label set, extending the key's `{workspace,api_key_id}` set. */
+function infoLabels(idLabels: string, key: ApiKey): string {
+  // Same order as INFO_LABELS. The enum fields (status, owner type, scope, mode, family, and
+  // period above) are closed sets of plain words (api-key.ts), so they need no escaping.
+  return (
+    `${idLabels.slice(0, -1)},name="${escapeLabelValue(key.name)}",status="${key.status}",` +
+    `owner_type="${key.ownerType}",owner_id="${escapeLabelValue(key.ownerId)}",project_scope="${key.projectScope}",` +
+    `project_id="${escapeLabelValue(key.projectId)}",permission_mode="${key.permissionMode}",` +
+    `legacy_token_family="${key.legacyTokenFamily}",token_prefix="${escapeLabelValue(key.tokenPrefix)}"}`
+  );
 }
