@@ -6,15 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { formatDuration, parseDuration } from './util/duration.js';
+import { errorCode, loadWorkspacesFile, MAX_WORKSPACE_NAME, type WorkspaceConfig } from './workspaces-file.js';
+
+export type { WorkspaceConfig } from './workspaces-file.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export interface Config {
-  readonly token: string;
-  readonly baseUrl: string;
-  readonly workspace: string;
-  readonly projectId: string | undefined;
+  /** One or more workspaces, each polled on its own; names are unique. */
+  readonly workspaces: readonly WorkspaceConfig[];
   readonly refreshIntervalMs: number;
   readonly requestTimeoutMs: number;
   readonly refreshTimeoutMs: number;
@@ -39,6 +40,7 @@ export const SETTINGS = [
   { env: 'ORQ_BASE_URL', flag: '--orq-base-url', default: 'https://api.orq.ai', description: 'Base URL of the orq.ai API (self-hosted installs: their own host).' },
   { env: 'ORQ_WORKSPACE', flag: '--orq-workspace', default: 'default', description: 'Name given to the workspace in the `workspace` label of every series.' },
   { env: 'ORQ_PROJECT_ID', flag: '--orq-project-id', description: 'Only export keys of this project (the API\'s `project_id` filter).' },
+  { env: 'ORQ_WORKSPACES_FILE', flag: '--orq-workspaces-file', description: 'YAML file listing several workspaces (name, api_key_file or api_key_env, optional base_url and project_id), instead of ORQ_API_KEY, ORQ_API_KEY_FILE, ORQ_WORKSPACE and ORQ_PROJECT_ID.' },
   { env: 'REFRESH_INTERVAL', flag: '--refresh-interval', default: '2m', description: 'Time between the end of one refresh and the start of the next; at least 10s.' },
   { env: 'REQUEST_TIMEOUT', flag: '--request-timeout', default: '30s', description: 'Timeout of one API request (connect, headers, and each gap in the body).' },
   { env: 'REFRESH_TIMEOUT', flag: '--refresh-timeout', default: '5m', description: 'Deadline of one whole refresh: all pages, retries and waits.' },
@@ -78,6 +80,11 @@ export function loadConfig(input: ConfigInput): ConfigResult {
     if (value !== undefined && value.trim() !== '') return value.trim();
     return setting.default;
   };
+  const isSet = (name: SettingName): boolean => {
+    const setting: Setting = SETTINGS.find((s) => s.env === name)!;
+    const value = (setting.flag !== undefined ? flagValues.get(setting.flag) : undefined) ?? input.env[name];
+    return value !== undefined && value.trim() !== '';
+  };
   const label = (name: SettingName): string => {
     const setting: Setting = SETTINGS.find((s) => s.env === name)!;
     return setting.flag !== undefined && flagValues.has(setting.flag) ? setting.flag : name;
@@ -87,10 +94,37 @@ export function loadConfig(input: ConfigInput): ConfigResult {
     return undefined;
   };
 
-  const token = readToken(raw, label, input.readFile ?? ((p) => readFileSync(p, 'utf8')), errors);
-  const baseUrl = parseBaseUrl(raw('ORQ_BASE_URL')!, (p) => fail('ORQ_BASE_URL', p));
-  const workspace = raw('ORQ_WORKSPACE')!;
-  if (workspace.length > 128) fail('ORQ_WORKSPACE', `must be at most 128 characters (got ${workspace.length})`);
+  const readFile = input.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const defaultBaseUrl = parseBaseUrl(raw('ORQ_BASE_URL')!, (p) => fail('ORQ_BASE_URL', p));
+  const workspacesFile = raw('ORQ_WORKSPACES_FILE');
+  let workspaces: WorkspaceConfig[] | undefined;
+  if (workspacesFile !== undefined) {
+    // One way to name workspaces at a time, so no setting is silently ignored.
+    for (const name of ['ORQ_API_KEY', 'ORQ_API_KEY_FILE', 'ORQ_WORKSPACE', 'ORQ_PROJECT_ID'] as const) {
+      if (isSet(name)) fail(name, `not used with ${label('ORQ_WORKSPACES_FILE')}; set it per workspace in that file`);
+    }
+    if (defaultBaseUrl !== undefined) {
+      workspaces = loadWorkspacesFile(
+        {
+          path: workspacesFile,
+          label: label('ORQ_WORKSPACES_FILE'),
+          defaultBaseUrl,
+          env: input.env,
+          readFile,
+          parseBaseUrl,
+          readToken: (path, problem) => readTokenFile(path, readFile, problem),
+        },
+        errors,
+      );
+    }
+  } else {
+    const token = readToken(raw, label, readFile, errors);
+    const name = raw('ORQ_WORKSPACE')!;
+    if (name.length > MAX_WORKSPACE_NAME) fail('ORQ_WORKSPACE', `must be at most ${MAX_WORKSPACE_NAME} characters (got ${name.length})`);
+    if (token !== undefined && defaultBaseUrl !== undefined) {
+      workspaces = [{ name, token, baseUrl: defaultBaseUrl, projectId: raw('ORQ_PROJECT_ID') }];
+    }
+  }
 
   const duration = (name: SettingName, minMs: number, minText: string): number | undefined => {
     const text = raw(name)!;
@@ -122,14 +156,11 @@ export function loadConfig(input: ConfigInput): ConfigResult {
     fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(raw('LOG_LEVEL'))})`);
   }
 
-  if (errors.length > 0 || token === undefined || baseUrl === undefined) return { ok: false, errors };
+  if (errors.length > 0 || workspaces === undefined) return { ok: false, errors };
   return {
     ok: true,
     config: Object.freeze({
-      token,
-      baseUrl,
-      workspace,
-      projectId: raw('ORQ_PROJECT_ID'),
+      workspaces: Object.freeze(workspaces.map((w) => Object.freeze(w))),
       refreshIntervalMs: refreshIntervalMs!,
       requestTimeoutMs: requestTimeoutMs!,
       refreshTimeoutMs: refreshTimeoutMs!,
@@ -155,19 +186,10 @@ function readToken(
     return undefined;
   }
   if (file !== undefined) {
-    let content: string;
-    try {
-      content = readFile(file);
-    } catch (error) {
-      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
-      errors.push(`${label('ORQ_API_KEY_FILE')}: cannot read ${JSON.stringify(file)} (${code})`);
+    return readTokenFile(file, readFile, (problem) => {
+      errors.push(`${label('ORQ_API_KEY_FILE')}: ${problem}`);
       return undefined;
-    }
-    const token = content.trim();
-    if (token === '') errors.push(`${label('ORQ_API_KEY_FILE')}: ${JSON.stringify(file)} is empty`);
-    else if (/\s/.test(token)) errors.push(`${label('ORQ_API_KEY_FILE')}: ${JSON.stringify(file)} holds more than one word`);
-    else return token;
-    return undefined;
+    });
   }
   if (direct === undefined) {
     errors.push('ORQ_API_KEY: required (or ORQ_API_KEY_FILE): a workspace management key for the orq.ai API');
@@ -178,6 +200,19 @@ function readToken(
     return undefined;
   }
   return direct;
+}
+
+function readTokenFile(path: string, readFile: (path: string) => string, fail: (problem: string) => undefined): string | undefined {
+  let content: string;
+  try {
+    content = readFile(path);
+  } catch (error) {
+    return fail(`cannot read ${JSON.stringify(path)} (${errorCode(error)})`);
+  }
+  const token = content.trim();
+  if (token === '') return fail(`${JSON.stringify(path)} is empty`);
+  if (/\s/.test(token)) return fail(`${JSON.stringify(path)} holds more than one word`);
+  return token;
 }
 
 function parseBaseUrl(text: string, fail: (problem: string) => undefined): string | undefined {

@@ -28,6 +28,7 @@ async function demo(): Promise<void> {
       ...process.env,
       ORQ_API_KEY: token,
       ORQ_API_KEY_FILE: undefined,
+      ORQ_WORKSPACES_FILE: undefined,
       ORQ_BASE_URL: simulator.url,
     },
     argv: process.argv.slice(2),

@@ -10,11 +10,11 @@ import type { Config } from './config.js';
 import { Exposition } from './exposition/exposition.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
-import type { WorkspaceStatus } from './http/landing.js';
 import { attachTls, httpsServerOptions, loadWebConfig, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
-import { redactor, silentLogger, type Logger } from './log.js';
-import { OrqClient, type ClientOptions } from './orq/client.js';
-import { Poller, type RefreshOutcome } from './poller.js';
+import { silentLogger, type Logger } from './log.js';
+import type { ClientOptions } from './orq/client.js';
+import type { RefreshOutcome } from './poller.js';
+import { WorkspaceSource } from './workspace-source.js';
 import { REVISION, VERSION } from './version.js';
 
 export interface ExporterOptions {
@@ -46,79 +46,35 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   const logger = options.logger ?? silentLogger;
   const web = options.webConfig ?? loadWebConfigOrThrow(config.webConfigFile);
   const now = options.now ?? Date.now;
-  const redact = redactor([config.token]);
   const registry = new Registry();
-  const workspace = config.workspace;
   const health = createHealthMetrics({
     registry,
-    workspaces: [workspace],
+    workspaces: config.workspaces.map((w) => w.name),
     refreshIntervalSeconds: config.refreshIntervalMs / 1000,
     build: { version: VERSION, revision: REVISION },
     processMetrics: options.processMetrics,
   });
 
-  const client = new OrqClient({
-    baseUrl: config.baseUrl,
-    token: config.token,
-    projectId: config.projectId,
-    requestTimeoutMs: config.requestTimeoutMs,
-    maxRetries: config.retries,
-    backoffBaseMs: options.backoffBaseMs,
-    userAgent: `orq-api-keys-exporter/${VERSION}`,
-    onRequest: (code) => health.recordApiRequest(workspace, code),
-    now,
-    connect: options.upstreamConnect,
-  });
+  const exposition = new Exposition({ snapshots: () => sources.map((s) => s.snapshot), registry, now });
+  const sources = config.workspaces.map(
+    (workspace) =>
+      new WorkspaceSource(workspace, {
+        settings: config,
+        health,
+        logger,
+        now,
+        backoffBaseMs: options.backoffBaseMs,
+        connect: options.upstreamConnect,
+        onOutcome: (outcome, snapshot) => {
+          exposition.invalidate();
+          if (outcome.ok && snapshot) {
+            exposition.warm(snapshot).catch((error: unknown) => logger.error('preparing the exposition failed', { error }));
+          }
+        },
+      }),
+  );
 
-  let lastOutcome: RefreshOutcome | undefined;
-  let lastSuccessAt: number | undefined;
-  const exposition = new Exposition({ snapshots: () => [poller.snapshot], registry, now });
-  const poller: Poller = new Poller({
-    workspace,
-    intervalMs: config.refreshIntervalMs,
-    deadlineMs: config.refreshTimeoutMs,
-    listKeys: (signal) => client.listApiKeys(signal),
-    now,
-    onOutcome: (outcome) => {
-      lastOutcome = outcome;
-      health.recordOutcome(outcome);
-      exposition.invalidate();
-      if (outcome.ok && outcome.list) {
-        lastSuccessAt = outcome.endedAt;
-        const skipped = Object.values(outcome.list.skipped).reduce((a, b) => a + b, 0);
-        logger.info('refresh succeeded', {
-          workspace,
-          keys: outcome.list.keys.length,
-          pages: outcome.list.pages,
-          requests: outcome.list.requests,
-          skipped_records: skipped,
-          duration_seconds: round(outcome.durationSeconds),
-        });
-        if (poller.snapshot) {
-          exposition.warm(poller.snapshot).catch((error: unknown) => logger.error('preparing the exposition failed', { error }));
-        }
-      } else if (outcome.error) {
-        logger.warn('refresh failed; serving the last good snapshot', {
-          workspace,
-          reason: outcome.error.reason,
-          error: redact(outcome.error.message),
-          duration_seconds: round(outcome.durationSeconds),
-          snapshot_age_seconds: poller.snapshot ? round(outcome.endedAt - poller.snapshot.fetchedAt) : null,
-        });
-      }
-    },
-  });
-
-  const status = (): WorkspaceStatus[] => [
-    {
-      name: workspace,
-      baseUrl: config.baseUrl,
-      keys: poller.snapshot?.keys.length,
-      lastSuccess: lastSuccessAt === undefined ? undefined : new Date(lastSuccessAt * 1000).toISOString(),
-      lastError: lastOutcome && !lastOutcome.ok && lastOutcome.error ? redact(lastOutcome.error.message) : undefined,
-    },
-  ];
-  const app = createApp({ metricsBody: (e) => exposition.body(e), workspaces: status, version: VERSION, logger });
+  const app = createApp({ metricsBody: (e) => exposition.body(e), workspaces: () => sources.map((s) => s.status()), version: VERSION, logger });
 
   const fetch: FetchHandler = web === undefined ? (request) => app.fetch(request) : protect((request) => app.fetch(request), web);
   const server = await listen(fetch, config, web, logger);
@@ -134,30 +90,27 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     version: VERSION,
     listen: `${config.listenAddress}:${port}`,
     metrics_url: `${url}/metrics`,
-    workspace,
-    orq_base_url: config.baseUrl,
-    project_id: config.projectId ?? null,
+    workspaces: config.workspaces.map((w) => ({ name: w.name, orq_base_url: w.baseUrl, project_id: w.projectId ?? null })),
     refresh_interval_seconds: config.refreshIntervalMs / 1000,
     refresh_timeout_seconds: config.refreshTimeoutMs / 1000,
     tls: web?.tls !== undefined,
     basic_auth: web !== undefined && web.users.size > 0,
   });
-  poller.start();
+  for (const source of sources) source.start();
 
   return {
     url,
     port,
     exposition,
-    refreshAll: async () => [await poller.refresh()],
+    refreshAll: () => Promise.all(sources.map((s) => s.refresh())),
     stop: async () => {
-      await poller.stop();
+      await Promise.all(sources.map((s) => s.stop()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive scrapers would hold close() open; stopping must not wait for them.
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
-      await client.close();
-      logger.info('exporter stopped', { workspace });
+      logger.info('exporter stopped', { workspaces: sources.map((s) => s.name) });
     },
   };
 }
@@ -180,8 +133,4 @@ function listen(fetch: FetchHandler, config: Config, web: WebConfig | undefined,
     if (tls !== undefined) attachTls(server as HttpsServer, tls, logger);
     server.once('error', reject);
   });
-}
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     }
     webConfig = web.config;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
+  const logger = createLogger({ level: config.logLevel, secrets: config.workspaces.map((w) => w.token) });
 
   // A crash dump must not carry the token either: log through the redacting logger and exit.
   const crash = (error: unknown): void => {

@@ -3,6 +3,32 @@ import { helpText, loadConfig, SETTINGS, type ConfigInput } from '../src/config.
 
 const files: Record<string, string> = {
   '/secrets/token': '  orq-secret-token\n',
+  '/secrets/staging': 'staging-token\n',
+  '/etc/workspaces.yml': [
+    'workspaces:',
+    '  - name: acme-prod',
+    '    api_key_file: /secrets/token',
+    '  - name: acme-staging',
+    '    api_key_env: ORQ_KEY_STAGING',
+    '    base_url: https://orq.internal.example/',
+    '    project_id: proj_9',
+    '',
+  ].join('\n'),
+  '/etc/bad-workspaces.yml': [
+    'workspaces:',
+    '  - name: a',
+    '    api_key_file: /nope',
+    '    region: eu',
+    '  - name: a',
+    '    api_key_env: UNSET_KEY',
+    '  - api_key_file: /secrets/token',
+    '    api_key_env: ORQ_KEY_STAGING',
+    '    base_url: ftp://x',
+    '  - just a string',
+    '',
+  ].join('\n'),
+  '/etc/empty-workspaces.yml': 'workspaces: []\n',
+  '/etc/not-yaml.yml': 'workspaces: [\n',
   '/secrets/empty': '\n',
   '/secrets/two-words': 'a b\n',
 };
@@ -18,10 +44,7 @@ describe('loadConfig', () => {
     expect(load({ ORQ_API_KEY: 'tok' })).toEqual({
       ok: true,
       config: {
-        token: 'tok',
-        baseUrl: 'https://api.orq.ai',
-        workspace: 'default',
-        projectId: undefined,
+        workspaces: [{ name: 'default', token: 'tok', baseUrl: 'https://api.orq.ai', projectId: undefined }],
         refreshIntervalMs: 120_000,
         requestTimeoutMs: 30_000,
         refreshTimeoutMs: 300_000,
@@ -52,10 +75,7 @@ describe('loadConfig', () => {
     expect(result).toEqual({
       ok: true,
       config: {
-        token: 'orq-secret-token',
-        baseUrl: 'http://127.0.0.1:8080/orq',
-        workspace: 'acme-prod',
-        projectId: 'proj_1',
+        workspaces: [{ name: 'acme-prod', token: 'orq-secret-token', baseUrl: 'http://127.0.0.1:8080/orq', projectId: 'proj_1' }],
         refreshIntervalMs: 10_000,
         requestTimeoutMs: 1_500,
         refreshTimeoutMs: 60_000,
@@ -75,7 +95,7 @@ describe('loadConfig', () => {
 
   it('freezes the config', () => {
     const result = load({ ORQ_API_KEY: 'tok' });
-    expect(result.ok === true && Object.isFrozen(result.config)).toBe(true);
+    expect(result.ok === true && Object.isFrozen(result.config) && Object.isFrozen(result.config.workspaces[0])).toBe(true);
   });
 
   it.each<[string, ConfigInput['env'], string[], string[]]>([
@@ -123,6 +143,54 @@ describe('loadConfig', () => {
   it('answers --help and --version', () => {
     expect(load({}, ['--help'])).toEqual({ ok: 'help' });
     expect(load({}, ['--version'])).toEqual({ ok: 'version' });
+  });
+});
+
+describe('loadConfig with ORQ_WORKSPACES_FILE', () => {
+  it('polls every workspace listed, each with its own token, URL and project', () => {
+    const result = load({ ORQ_WORKSPACES_FILE: '/etc/workspaces.yml', ORQ_KEY_STAGING: 'staging-token', ORQ_BASE_URL: 'https://api.orq.ai/' });
+    expect(result.ok === true && result.config.workspaces).toEqual([
+      { name: 'acme-prod', token: 'orq-secret-token', baseUrl: 'https://api.orq.ai', projectId: undefined },
+      { name: 'acme-staging', token: 'staging-token', baseUrl: 'https://orq.internal.example', projectId: 'proj_9' },
+    ]);
+  });
+
+  it('names the field of every problem in the file', () => {
+    expect(load({ ORQ_WORKSPACES_FILE: '/etc/bad-workspaces.yml', ORQ_KEY_STAGING: 'x' })).toEqual({
+      ok: false,
+      errors: [
+        'ORQ_WORKSPACES_FILE: workspaces[0].region: unknown field',
+        'ORQ_WORKSPACES_FILE: workspaces[0].api_key_file: cannot read "/nope" (ENOENT)',
+        'ORQ_WORKSPACES_FILE: workspaces[1].name: "a" is listed twice',
+        'ORQ_WORKSPACES_FILE: workspaces[1].api_key_env: UNSET_KEY is not set',
+        'ORQ_WORKSPACES_FILE: workspaces[2].name: required',
+        'ORQ_WORKSPACES_FILE: workspaces[2]: needs exactly one of api_key_file and api_key_env',
+        'ORQ_WORKSPACES_FILE: workspaces[2].base_url: must be an http:// or https:// URL (got "ftp://x")',
+        'ORQ_WORKSPACES_FILE: workspaces[3]: must be a mapping with name and api_key_file or api_key_env',
+      ],
+    });
+  });
+
+  it.each([
+    ['/etc/empty-workspaces.yml', 'ORQ_WORKSPACES_FILE: workspaces: must be a non-empty list'],
+    ['/nowhere.yml', 'ORQ_WORKSPACES_FILE: cannot read "/nowhere.yml" (ENOENT)'],
+  ])('refuses %s', (path, error) => {
+    expect(load({ ORQ_WORKSPACES_FILE: path })).toEqual({ ok: false, errors: [error] });
+  });
+
+  it('says where a file is not YAML', () => {
+    const result = load({}, ['--orq-workspaces-file', '/etc/not-yaml.yml']);
+    expect(result.ok === false && result.errors[0]).toMatch(/^--orq-workspaces-file: "\/etc\/not-yaml.yml" is not valid YAML \(.+\)$/);
+  });
+
+  it('refuses single-workspace settings beside the file, so none is silently ignored', () => {
+    expect(load({ ORQ_WORKSPACES_FILE: '/etc/workspaces.yml', ORQ_KEY_STAGING: 'k', ORQ_API_KEY: 't', ORQ_WORKSPACE: 'w' })).toEqual({
+      ok: false,
+      errors: [
+        'ORQ_API_KEY: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
+        'ORQ_WORKSPACE: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
+      ],
+    });
   });
 });
 
