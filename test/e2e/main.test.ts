@@ -47,6 +47,13 @@ describe('main', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('exits 2 on a bad web config, one line per problem naming the field', async () => {
+    const result = await exit(run({ ORQ_API_KEY: TOKEN, ORQ_BASE_URL: simulator.url, PORT: '0' }, ['--web.config.file', '/nonexistent/web.yml']));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^--web\.config\.file: .*"\/nonexistent\/web\.yml".*\n$/);
+    expect(result.stdout).toBe('');
+  });
+
   it('lists every flag with --help', async () => {
     const result = await exit(run({}, ['--help']));
     expect(result.code).toBe(0);
