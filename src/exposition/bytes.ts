@@ -68,6 +68,8 @@ export class ByteWriter {
   readonly #blocks: Buffer[] = [];
   #buf: Buffer;
   #pos = 0;
+  /** Text not yet encoded: a write per line would cost more in call overhead than in bytes. */
+  #pending = '';
 
   /** `expected` sizes the first block, so a small family does not take a whole block. */
   constructor(expected: number) {
@@ -76,38 +78,30 @@ export class ByteWriter {
 
   /** UTF-8 text: label values come from upstream and may be anything. */
   text(s: string): void {
-    // write() stops short rather than overflow; reserve the worst case (3 bytes a UTF-16 unit).
-    this.#reserve(s.length * 3);
-    this.#pos += this.#buf.write(s, this.#pos, 'utf8');
-  }
-
-  number(value: number): void {
-    this.#reserve(MAX_NUMBER_LENGTH);
-    this.#pos = writeNumber(this.#buf, this.#pos, value);
-  }
-
-  byte(b: number): void {
-    this.#reserve(1);
-    this.#buf[this.#pos++] = b;
+    this.#pending += s;
+    if (this.#pending.length >= FLUSH_CHARS) this.#flush();
   }
 
   /** The text so far, block by block; the writer is spent. */
   finish(): Buffer[] {
-    this.#seal();
+    this.#flush();
+    if (this.#pos > 0) this.#blocks.push(this.#buf.subarray(0, this.#pos));
     return this.#blocks;
   }
 
-  #reserve(n: number): void {
-    if (this.#pos + n <= this.#buf.length) return;
-    this.#seal();
-    this.#buf = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, n));
-    this.#pos = 0;
-  }
-
-  #seal(): void {
-    if (this.#pos === 0) return;
-    // Kept whole behind a view, not copied out: freeing it would be the very churn blocks avoid.
-    this.#blocks.push(this.#buf.subarray(0, this.#pos));
-    this.#pos = 0;
+  #flush(): void {
+    const text = this.#pending;
+    this.#pending = '';
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (this.#pos + bytes > this.#buf.length) {
+      // Kept whole behind a view, not copied out: freeing it would be the very churn blocks avoid.
+      if (this.#pos > 0) this.#blocks.push(this.#buf.subarray(0, this.#pos));
+      this.#buf = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, bytes));
+      this.#pos = 0;
+    }
+    this.#pos += this.#buf.write(text, this.#pos, bytes, 'utf8');
   }
 }
+
+/** About 1% of a block: the most a block leaves unused when the next text does not fit. */
+const FLUSH_CHARS = 4096;

@@ -8,7 +8,7 @@ import type { ApiKey } from '../orq/api-key.js';
 import type { Snapshot } from '../snapshot.js';
 import { ByteWriter } from './bytes.js';
 import { COUNT_LABELS, families, type Family } from './families.js';
-import { escapeLabelValue, labelSet } from './text.js';
+import { escapeLabelValue, formatValue, labelSet } from './text.js';
 
 /** The once-per-snapshot families, in the order they are written. */
 export const SNAPSHOT_FAMILIES: readonly Family[] = [
@@ -48,7 +48,6 @@ export interface PreparedSnapshot {
   readonly ageHead: Buffer;
 }
 
-const NEWLINE = 0x0a;
 const SPACE = 0x20;
 
 export function prepareSnapshot(snapshot: Snapshot): PreparedSnapshot {
@@ -138,11 +137,7 @@ function clockLines(name: string, labels: readonly string[], at: readonly number
 }
 
 function line(out: ByteWriter, name: string, labels: string, value: number): void {
-  out.text(name);
-  out.text(labels);
-  out.byte(SPACE);
-  out.number(value);
-  out.byte(NEWLINE);
+  out.text(`${name}${labels} ${formatValue(value)}\n`);
 }
 
 /** The info label set, extending the key's `{workspace,api_key_id}` set. */
