@@ -1,5 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { serve } from '@hono/node-server';
+import { Client } from 'undici';
+import { describe, expect, it, vi } from 'vitest';
 import type { Encoding } from '../../src/exposition/exposition.js';
 import { createApp } from '../../src/http/app.js';
 import type { WorkspaceStatus } from '../../src/http/landing.js';
@@ -64,5 +67,39 @@ describe('createApp', () => {
 
   it('answers 404 elsewhere', async () => {
     expect((await app([ready]).request('/nope')).status).toBe(404);
+  });
+
+  it('writes /metrics straight to the socket under node:http, GET and HEAD on one connection', async () => {
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app([ready]).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    const client = new Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { pipelining: 1 });
+    // @hono/node-server reports a response written twice on console.error, then drops the socket.
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const get = async (method: 'GET' | 'HEAD', encoding: string) => {
+        const res = await client.request({ path: '/metrics', method, headers: { 'accept-encoding': encoding } });
+        const body = Buffer.from(await res.body.arrayBuffer());
+        return { status: res.statusCode, headers: res.headers, body };
+      };
+      const plain = await get('GET', 'identity');
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-length']).toBe(String(Buffer.byteLength(TEXT)));
+      expect(plain.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(plain.body.toString()).toBe(TEXT);
+      const head = await get('HEAD', 'identity');
+      expect(head.status).toBe(200);
+      expect(head.headers['content-length']).toBe(String(Buffer.byteLength(TEXT)));
+      expect(head.body.length).toBe(0);
+      const gzip = await get('GET', 'gzip');
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gzip.headers['vary']).toBe('Accept-Encoding');
+      expect(gunzipSync(gzip.body).toString()).toBe(TEXT);
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+      await client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
