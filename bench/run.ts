@@ -2,7 +2,8 @@
  * `npm run bench`: what a scrape and a refresh cost at 1,000, 10,000 and 100,000 keys, against
  * a plain prom-client exporter and against the floor (writing the same bytes, already built),
  * all measured in this one run. `--sizes 1000 --quick` runs small in a few seconds;
- * `--no-write` leaves bench/RESULTS.md alone (quick runs never write it).
+ * `--no-write` leaves bench/RESULTS.md and bench/README-section.md alone, as quick runs do
+ * unless given `--write`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -24,6 +25,7 @@ import {
   FIXED_MMAP_THRESHOLD_ENV,
   judge,
   markdown,
+  readmeSection,
   RESULTS_HEAD,
   type Allocator,
   type IrreducibleRow,
@@ -52,6 +54,8 @@ interface Plan {
   readonly baselineWarmup: number;
   readonly floor: number;
   readonly loadSeconds: number;
+  /** Pages a fresh exporter fetches before the refresh that is timed. */
+  readonly warmPages: number;
 }
 
 const CONNECTIONS = 10;
@@ -61,12 +65,14 @@ function parseArgs(argv: readonly string[]): Options {
   let sizes = [1_000, 10_000, 100_000];
   let quick = false;
   let write = true;
+  let forceWrite = false;
   let latencyMs = 20;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, undefined];
     if (flag === '--quick') quick = true;
     else if (flag === '--no-write') write = false;
+    else if (flag === '--write') forceWrite = true;
     else if (flag === '--sizes') {
       const values: string[] = inline !== undefined ? [inline] : [];
       while (inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) values.push(argv[++i]!);
@@ -76,10 +82,10 @@ function parseArgs(argv: readonly string[]): Options {
       latencyMs = Number(inline ?? argv[++i]);
       if (!(latencyMs > 0)) throw new Error('--latency needs milliseconds > 0');
     } else {
-      throw new Error(`unknown argument ${arg} (known: --sizes N[,N…], --quick, --no-write, --latency MS)`);
+      throw new Error(`unknown argument ${arg} (known: --sizes N[,N…], --quick, --write, --no-write, --latency MS)`);
     }
   }
-  return { sizes, quick, write: write && !quick, latencyMs };
+  return { sizes, quick, write: forceWrite || (write && !quick), latencyMs };
 }
 
 function plan(keys: number, quick: boolean): Plan {
@@ -89,8 +95,8 @@ function plan(keys: number, quick: boolean): Plan {
       : keys <= 10_000
         ? { ours: 60, baseline: 15, baselineWarmup: 1, floor: 60 }
         : { ours: 12, baseline: 3, baselineWarmup: 0, floor: 12 };
-  if (!quick) return { ...full, loadSeconds: 3 };
-  return { ...full, ours: Math.max(5, full.ours / 5), baseline: Math.max(3, full.baseline / 5), floor: Math.max(5, full.floor / 5), loadSeconds: 1 };
+  if (!quick) return { ...full, loadSeconds: 3, warmPages: 500 };
+  return { ...full, ours: Math.max(5, full.ours / 5), baseline: Math.max(3, full.baseline / 5), floor: Math.max(5, full.floor / 5), loadSeconds: 1, warmPages: 25 };
 }
 
 function machine(): Machine {
@@ -138,7 +144,7 @@ async function measureSize(keys: number, options: Options, largest: boolean): Pr
     log(`${keys} keys: a fresh exporter process refreshes with ${options.latencyMs} ms a page, then takes concurrent load`);
     ws.simulator.setLatency(options.latencyMs);
     ws.simulator.clearRequests();
-    const child = await startFreshExporter({ simulatorUrl: ws.simulator.url, token: TOKEN });
+    const child = await startFreshExporter({ simulatorUrl: ws.simulator.url, token: TOKEN, warmPages: p.warmPages });
     const simulatorRequests = ws.simulator.requests.filter((r) => r.path.endsWith('/v2/api-keys')).length;
     ws.simulator.setLatency(0);
     fresh.push(freshRow(child.report, simulatorRequests, options.latencyMs, 'default'));
@@ -151,7 +157,7 @@ async function measureSize(keys: number, options: Options, largest: boolean): Pr
       // The same, with glibc's mmap threshold held still: how much of the RSS is the allocator's.
       log(`${keys} keys: again with ${Object.entries(FIXED_MMAP_THRESHOLD_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
       ws.simulator.clearRequests();
-      const tuned = await startFreshExporter({ simulatorUrl: ws.simulator.url, token: TOKEN }, FIXED_MMAP_THRESHOLD_ENV);
+      const tuned = await startFreshExporter({ simulatorUrl: ws.simulator.url, token: TOKEN, warmPages: p.warmPages }, FIXED_MMAP_THRESHOLD_ENV);
       const requests = ws.simulator.requests.filter((r) => r.path.endsWith('/v2/api-keys')).length;
       await tuned.stop();
       fresh.push(freshRow(tuned.report, requests, 0, 'fixed-mmap-threshold'));
@@ -179,8 +185,7 @@ async function measureSize(keys: number, options: Options, largest: boolean): Pr
   if (!gunzipSync(built.gzip).equals(built.identity)) throw new Error('our gzip body does not decode to our plain body');
 
   const irreducible = measureIrreducible(snapshot, keys, p);
-  const ours = await measureOurs(keys, p, exposition, clock);
-  const floor = await measureFloor(keys, p, exposition, built);
+  const { ours, floor } = await measureOursAndFloor(keys, p, exposition, clock, built);
   // Last, so its million-entry label maps are not alive (and collected) during the others.
   const baseline = await measureBaseline(keys, p, snapshot, clock);
   const render: RenderRow[] = [];
@@ -288,9 +293,14 @@ async function timedScrapes(url: string, encoding: Encoding, n: number, warmup: 
   }
 }
 
-async function measureOurs(keys: number, p: Plan, exposition: Exposition, clock: SteppingClock): Promise<Measured> {
-  const out: Measured = new Map();
-  log(`${keys} keys: our renders, in-process and over HTTP`);
+/**
+ * Ours and the floor, in-process and over HTTP. Over HTTP the two are scraped in turn, one of
+ * ours then one of the floor, so a busy moment of the machine lands on both alike.
+ */
+async function measureOursAndFloor(keys: number, p: Plan, exposition: Exposition, clock: SteppingClock, built: Record<Encoding, Buffer>): Promise<{ ours: Measured; floor: Measured }> {
+  const ours: Measured = new Map();
+  const floor: Measured = new Map();
+  log(`${keys} keys: our renders and the floor (the same bytes already built), in-process`);
   for (const encoding of ENCODINGS) {
     let bytes = 0;
     collectGarbage();
@@ -298,36 +308,48 @@ async function measureOurs(keys: number, p: Plan, exposition: Exposition, clock:
       clock.nextSecond();
       bytes = total(await exposition.body(encoding));
     });
-    out.set(`in-process ${encoding}`, { samples, bytes });
-  }
-  const server = await serveExposition(exposition, () => clock.nextSecond());
-  try {
-    for (const encoding of ENCODINGS) out.set(`HTTP ${encoding}`, await timedScrapes(server.url, encoding, p.ours, 2));
-  } finally {
-    await server.close();
-  }
-  return out;
-}
+    ours.set(`in-process ${encoding}`, { samples, bytes });
 
-async function measureFloor(keys: number, p: Plan, exposition: Exposition, built: Record<Encoding, Buffer>): Promise<Measured> {
-  const out: Measured = new Map();
-  log(`${keys} keys: the floor, writing the same bytes already built`);
-  for (const encoding of ENCODINGS) {
     const source = built[encoding];
     const target = Buffer.allocUnsafe(source.length);
     const pieces = await exposition.body(encoding);
     collectGarbage();
-    const samples = await sample(p.floor, 3, () => source.copy(target, 0));
+    const copies = await sample(p.floor, 3, () => source.copy(target, 0));
     const concat = await sample(p.floor, 3, () => Buffer.concat(pieces));
-    out.set(`in-process ${encoding}`, { samples, bytes: source.length, concat });
+    floor.set(`in-process ${encoding}`, { samples: copies, bytes: source.length, concat });
   }
-  const server = await serveBytes(built);
+
+  log(`${keys} keys: our scrapes and the floor's over HTTP, in turn`);
+  const oursServer = await serveExposition(exposition, () => clock.nextSecond());
+  const floorServer = await serveBytes(built);
+  const oursScraper = new Scraper(oursServer.url);
+  const floorScraper = new Scraper(floorServer.url);
   try {
-    for (const encoding of ENCODINGS) out.set(`HTTP ${encoding}`, await timedScrapes(server.url, encoding, p.floor, 3));
+    for (const encoding of ENCODINGS) {
+      const n = Math.min(p.ours, p.floor);
+      const o: number[] = [];
+      const f: number[] = [];
+      let oursBytes = 0;
+      let floorBytes = 0;
+      collectGarbage();
+      for (let i = -2; i < n; i++) {
+        let start = performance.now();
+        oursBytes = await oursScraper.scrape(encoding);
+        if (i >= 0) o.push(performance.now() - start);
+        start = performance.now();
+        floorBytes = await floorScraper.scrape(encoding);
+        if (i >= 0) f.push(performance.now() - start);
+      }
+      ours.set(`HTTP ${encoding}`, { samples: o, bytes: oursBytes });
+      floor.set(`HTTP ${encoding}`, { samples: f, bytes: floorBytes });
+    }
   } finally {
-    await server.close();
+    await oursScraper.close();
+    await floorScraper.close();
+    await oursServer.close();
+    await floorServer.close();
   }
-  return out;
+  return { ours, floor };
 }
 
 async function measureBaseline(keys: number, p: Plan, snapshot: Snapshot, clock: SteppingClock): Promise<Measured> {
@@ -398,7 +420,8 @@ function freshRow(report: ChildReport, simulatorRequests: number, latencyMs: num
     keys: report.keys,
     allocator,
     pages: report.pages,
-    requests: [report.requests, report.secondRequests],
+    requests: [report.requests, report.lastRequests],
+    refreshes: report.refreshes,
     simulatorRequests,
     latencyMs,
     firstRefreshSeconds: report.firstRefreshSeconds,
@@ -415,7 +438,8 @@ function freshRow(report: ChildReport, simulatorRequests: number, latencyMs: num
 async function measureEmpty(latencyMs: number, allocator: Allocator): Promise<FreshRow> {
   const simulator = await startSimulator({ keys: [], token: TOKEN, shape: 'a', latencyMs });
   try {
-    const child = await startFreshExporter({ simulatorUrl: simulator.url, token: TOKEN }, allocator === 'default' ? {} : FIXED_MMAP_THRESHOLD_ENV);
+    // Two refreshes of nothing: the base is the process itself, not a workload.
+    const child = await startFreshExporter({ simulatorUrl: simulator.url, token: TOKEN, warmPages: 0 }, allocator === 'default' ? {} : FIXED_MMAP_THRESHOLD_ENV);
     const requests = simulator.requests.filter((r) => r.path.endsWith('/v2/api-keys')).length;
     await child.stop();
     return freshRow(child.report, requests, latencyMs, allocator);
@@ -465,7 +489,9 @@ async function main(): Promise<void> {
   if (options.write) {
     const path = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url));
     writeFileSync(path, `${RESULTS_HEAD}\n\n${text}\n`);
-    log(`wrote ${path}`);
+    const section = fileURLToPath(new URL('../../bench/README-section.md', import.meta.url));
+    writeFileSync(section, `${readmeSection(results, targets)}\n`);
+    log(`wrote ${path} and ${section}`);
   }
 }
 
