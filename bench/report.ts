@@ -405,10 +405,13 @@ fewer than 100 were taken.
   \`registry.metrics()\` per scrape and zlib.gzip for gzip; served over HTTP by node:http.
 - **floor**: writing the same bytes, already built. In-process: one copy of our body into a
   preallocated buffer of its size (in brackets: Buffer.concat of our pieces, which also allocates).
-  HTTP: a bare node:http server writing a prebuilt Buffer.
+  HTTP: a bare node:http server writing a prebuilt Buffer, scraped in turn with ours, one each,
+  so a busy moment of the machine lands on both.
 - **Concurrent scrapes**: autocannon against a fresh exporter process (startExporter, real clock,
-  per-second cache on). "renders" is the Exposition's render counter over the run; it may not
-  exceed the number of distinct wall-clock seconds the run spanned.
+  per-second cache on), and against a bare node:http server in that process writing the same
+  bytes (the floor: for large bodies autocannon itself is the limit). "renders" is the
+  Exposition's render counter over the run; it may not exceed the number of distinct
+  wall-clock seconds the run spanned.
 - **Refresh and memory**: a fresh exporter process per size refreshes from the simulator with a
   fixed latency per page until some 500 pages have gone by (an exporter refreshes for its whole
   life; the first, cold, refresh is shown too); the floor is pages × latency, what cursor
