@@ -124,17 +124,37 @@ export class OrqClient {
     const byId = new Map<string, ApiKey>();
     const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
     const cursors = new Set<string>();
-    let cursor: string | undefined;
     let pages = 0;
+    let pending: Promise<Page> | undefined = this.#fetchPage(undefined, signal);
 
-    for (;;) {
-      if (pages >= maxPages) {
-        throw new RefreshError('pagination', `more than ${maxPages} pages: giving up rather than looping`);
-      }
-      const page = await this.#fetchPage(cursor, signal);
+    while (pending !== undefined) {
+      const page = await pending;
+      pending = undefined;
       pages++;
       const parsed = parsePage(page.body);
       if (!parsed.ok) throw new RefreshError('invalid_response', `page ${pages}: ${parsed.problem}`);
+
+      if (parsed.paginated && parsed.hasMore) {
+        const next = lastId(parsed.items);
+        if (next === undefined) {
+          throw new RefreshError(
+            'pagination',
+            parsed.items.length === 0
+              ? `page ${pages} is empty but says has_more: true`
+              : `page ${pages} says has_more: true but has no item id to continue after`,
+          );
+        }
+        if (cursors.has(next)) {
+          throw new RefreshError('pagination', `page ${pages} repeats the cursor ${JSON.stringify(next)}: upstream pagination loops`);
+        }
+        if (pages >= maxPages) {
+          throw new RefreshError('pagination', `more than ${maxPages} pages: giving up rather than looping`);
+        }
+        cursors.add(next);
+        // Ask for the next page before reading this one's records, so their parsing overlaps
+        // the next page's latency: cursor pagination allows no more overlap than that.
+        pending = this.#fetchPage(next, signal);
+      }
 
       for (const item of parsed.items) {
         const record = parseRecord(item);
@@ -146,22 +166,6 @@ export class OrqClient {
           byId.set(record.key.id, this.#scrub(record.key));
         }
       }
-      if (!parsed.paginated || !parsed.hasMore) break;
-
-      const next = lastId(parsed.items);
-      if (next === undefined) {
-        throw new RefreshError(
-          'pagination',
-          parsed.items.length === 0
-            ? `page ${pages} is empty but says has_more: true`
-            : `page ${pages} says has_more: true but has no item id to continue after`,
-        );
-      }
-      if (cursors.has(next)) {
-        throw new RefreshError('pagination', `page ${pages} repeats the cursor ${JSON.stringify(next)}: upstream pagination loops`);
-      }
-      cursors.add(next);
-      cursor = next;
     }
     return { keys: [...byId.values()], skipped, pages, requests: this.#requests - startRequests };
   }
