@@ -318,10 +318,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const fault = isKeys ? faults.take() : undefined;
     if (fault !== undefined) rec.fault = fault.kind;
     if (fault?.kind === 'hang') return;
-    await delay(latencyMs + (fault?.kind === 'slow' ? fault.ms : 0));
-    if (fault !== undefined) return answerFault(res, rec, fault, rec.query);
-    if (!isKeys) return answerProjects(res, rec, rec.query);
+    if (fault !== undefined || !isKeys) {
+      await delay(latencyMs + (fault?.kind === 'slow' ? fault.ms : 0));
+      if (fault !== undefined) return answerFault(res, rec, fault, rec.query);
+      return answerProjects(res, rec, rec.query);
+    }
+    // The latency is the whole time the API takes to answer, its own work included: the body
+    // is built first and the answer leaves `latencyMs` after the request came.
+    const arrived = performance.now();
     const { status, body } = normalKeysBody(rec.query);
+    await delay(latencyMs - (performance.now() - arrived));
     send(res, rec, status, body);
   };
 
