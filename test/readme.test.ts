@@ -35,6 +35,12 @@ describe('README', () => {
     expect(text.slice(start, end)).toBe(table);
   });
 
+  it('has the performance section the last benchmark run wrote', () => {
+    const text = readFileSync(README, 'utf8');
+    const { start, end } = section(text, 'performance');
+    expect(text.slice(start, end)).toBe(readFileSync('bench/README-section.md', 'utf8').trim());
+  });
+
   it('gives the two set-up commands', () => {
     const text = readFileSync(README, 'utf8');
     expect(text).toContain('npm ci && npm run demo');
