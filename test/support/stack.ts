@@ -3,19 +3,14 @@
  * loadConfig, the exporter's logs captured so tests can read them.
  */
 import { loadConfig } from '../../src/config.js';
-import { startExporter, type RunningExporter } from '../../src/exporter.js';
+import { startExporter, type ExporterOptions, type RunningExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/log.js';
 import { startSimulator, type SimKey, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export const TOKEN = 'orq-test-token-3f9a1c77d2b84e05';
 
-export interface Stack {
+export interface Stack extends ExporterRun {
   readonly simulator: Simulator;
-  readonly exporter: RunningExporter;
-  /** Every log line the exporter wrote, as written. */
-  readonly logs: string[];
-  metrics(headers?: Record<string, string>): Promise<string>;
-  stop(): Promise<void>;
 }
 
 export interface StackOptions {
@@ -26,12 +21,24 @@ export interface StackOptions {
   readonly now?: () => number;
 }
 
-export async function startStack(options: StackOptions): Promise<Stack> {
-  const simulator = await startSimulator({ keys: options.keys, token: TOKEN, shape: options.shape ?? 'a', ...options.simulator });
+export interface ExporterRun {
+  readonly exporter: RunningExporter;
+  /** Every log line the exporter wrote, as written. */
+  readonly logs: string[];
+  metrics(headers?: Record<string, string>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The exporter against any base URL, with test settings, its first refresh done. */
+export async function startExporterOn(
+  baseUrl: string,
+  env: Record<string, string> = {},
+  options: ExporterOptions = {},
+): Promise<ExporterRun> {
   const result = loadConfig({
     env: {
       ORQ_API_KEY: TOKEN,
-      ORQ_BASE_URL: simulator.url,
+      ORQ_BASE_URL: baseUrl,
       ORQ_WORKSPACE: 'test',
       LISTEN_ADDRESS: '127.0.0.1',
       PORT: '0',
@@ -39,21 +46,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REQUEST_TIMEOUT: '2s',
       REFRESH_TIMEOUT: '20s',
       LOG_LEVEL: 'debug',
-      ...options.env,
+      ...env,
     },
     argv: [],
   });
-  if (result.ok !== true) {
-    await simulator.close();
-    throw new Error(`bad test config: ${JSON.stringify(result)}`);
-  }
+  if (result.ok !== true) throw new Error(`bad test config: ${JSON.stringify(result)}`);
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: [TOKEN], write: (line) => logs.push(line) });
-  const exporter = await startExporter(result.config, { logger, backoffBaseMs: 10, now: options.now });
+  const exporter = await startExporter(result.config, { logger, backoffBaseMs: 10, ...options });
   // start() runs the first refresh at once; wait for it so tests begin from a known state.
   await exporter.refreshAll();
   return {
-    simulator,
     exporter,
     logs,
     metrics: async (headers = {}) => {
@@ -61,8 +64,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
       return res.text();
     },
+    stop: () => exporter.stop(),
+  };
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const simulator = await startSimulator({ keys: options.keys, token: TOKEN, shape: options.shape ?? 'a', ...options.simulator });
+  let run: ExporterRun;
+  try {
+    run = await startExporterOn(simulator.url, options.env, { now: options.now });
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
+  return {
+    ...run,
+    simulator,
     stop: async () => {
-      await exporter.stop();
+      await run.stop();
       await simulator.close();
     },
   };
