@@ -73,21 +73,18 @@ export function loadConfig(input: ConfigInput): ConfigResult {
   if (flagValues === 'help') return { ok: 'help' };
   if (flagValues === 'version') return { ok: 'version' };
 
-  /** A flag wins over the environment; empty means unset. */
-  const raw = (name: SettingName): string | undefined => {
-    const setting: Setting = SETTINGS.find((s) => s.env === name)!;
-    const value = (setting.flag !== undefined ? flagValues.get(setting.flag) : undefined) ?? input.env[name];
-    if (value !== undefined && value.trim() !== '') return value.trim();
-    return setting.default;
+  const setting = (name: SettingName): Setting => SETTINGS.find((s) => s.env === name)!;
+  /** What the user gave: a flag wins over the environment; empty means unset. */
+  const given = (name: SettingName): string | undefined => {
+    const flag = setting(name).flag;
+    const value = (flag !== undefined ? flagValues.get(flag) : undefined) ?? input.env[name];
+    return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
   };
-  const isSet = (name: SettingName): boolean => {
-    const setting: Setting = SETTINGS.find((s) => s.env === name)!;
-    const value = (setting.flag !== undefined ? flagValues.get(setting.flag) : undefined) ?? input.env[name];
-    return value !== undefined && value.trim() !== '';
-  };
+  const raw = (name: SettingName): string | undefined => given(name) ?? setting(name).default;
+  const isSet = (name: SettingName): boolean => given(name) !== undefined;
   const label = (name: SettingName): string => {
-    const setting: Setting = SETTINGS.find((s) => s.env === name)!;
-    return setting.flag !== undefined && flagValues.has(setting.flag) ? setting.flag : name;
+    const flag = setting(name).flag;
+    return flag !== undefined && flagValues.has(flag) ? flag : name;
   };
   const fail = (name: SettingName, problem: string): undefined => {
     errors.push(`${label(name)}: ${problem}`);
