@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { formatDuration, parseDuration } from './util/duration.js';
-import { errorCode, loadWorkspacesFile, MAX_WORKSPACE_NAME, type WorkspaceConfig } from './workspaces-file.js';
+import { cannotRead } from './util/cannot-read.js';
+import { loadWorkspacesFile, MAX_WORKSPACE_NAME, type WorkspaceConfig } from './workspaces-file.js';
 
 export type { WorkspaceConfig } from './workspaces-file.js';
 
@@ -204,7 +205,7 @@ function readTokenFile(path: string, readFile: (path: string) => string, fail: (
   try {
     content = readFile(path);
   } catch (error) {
-    return fail(`cannot read ${JSON.stringify(path)} (${errorCode(error)})`);
+    return fail(cannotRead(path, error));
   }
   const token = content.trim();
   if (token === '') return fail(`${JSON.stringify(path)} is empty`);

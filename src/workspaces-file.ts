@@ -10,6 +10,7 @@
  * Every problem is one line naming the setting and the field.
  */
 import { parse } from 'yaml';
+import { cannotRead } from './util/cannot-read.js';
 
 export interface WorkspaceConfig {
   readonly name: string;
@@ -41,7 +42,7 @@ export function loadWorkspacesFile(input: WorkspacesFileInput, errors: string[])
   try {
     text = input.readFile(input.path);
   } catch (error) {
-    return failAt('')(`cannot read ${JSON.stringify(input.path)} (${errorCode(error)})`);
+    return failAt('')(cannotRead(input.path, error));
   }
   let doc: unknown;
   try {
@@ -104,8 +105,4 @@ function stringField(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function errorCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
 }

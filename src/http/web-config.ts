@@ -18,6 +18,7 @@ import bcrypt from 'bcryptjs';
 import { LRUCache } from 'lru-cache';
 import { parseDocument } from 'yaml';
 import type { Logger } from '../log.js';
+import { cannotRead } from '../util/cannot-read.js';
 
 export const CLIENT_AUTH_TYPES = [
   'NoClientCert',
@@ -118,7 +119,7 @@ export function loadWebConfig(path: string, options: LoadWebConfigOptions = {}):
   try {
     text = readFile(path);
   } catch (error) {
-    return { ok: false, errors: [`${label}: cannot read ${JSON.stringify(path)} (${errorCode(error)})`] };
+    return { ok: false, errors: [`${label}: ${cannotRead(path, error)}`] };
   }
   return parseWebConfig(text, { label, dir: dirname(resolve(path)), readFile });
 }
@@ -206,7 +207,7 @@ function parseTls(
     try {
       return readFile(full);
     } catch (error) {
-      return fail(`${section}.${field}`, `cannot read ${JSON.stringify(full)} (${errorCode(error)})`);
+      return fail(`${section}.${field}`, cannotRead(full, error));
     }
   };
   const pick = (fileField: string, inlineField: string, file: string | undefined, inline: string | undefined): string | undefined => {
@@ -517,10 +518,6 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
-}
-
-function errorCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : 'unreadable';
 }
 
 function errorMessage(error: unknown): string {
