@@ -11,6 +11,7 @@
  */
 import { parse } from 'yaml';
 import { cannotRead } from './util/cannot-read.js';
+import { isObject } from './util/json.js';
 
 export interface WorkspaceConfig {
   readonly name: string;
@@ -51,7 +52,7 @@ export function loadWorkspacesFile(input: WorkspacesFileInput, errors: string[])
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return failAt('')(`${JSON.stringify(input.path)} is not valid YAML (${detail})`);
   }
-  const list = isRecord(doc) ? doc['workspaces'] : undefined;
+  const list = isObject(doc) ? doc['workspaces'] : undefined;
   if (!Array.isArray(list) || list.length === 0) return failAt('workspaces')('must be a non-empty list');
 
   const before = errors.length;
@@ -59,7 +60,7 @@ export function loadWorkspacesFile(input: WorkspacesFileInput, errors: string[])
   const workspaces: WorkspaceConfig[] = [];
   list.forEach((entry: unknown, i) => {
     const at = (field: string) => failAt(`workspaces[${i}]${field === '' ? '' : `.${field}`}`);
-    if (!isRecord(entry)) return at('')('must be a mapping with name and api_key_file or api_key_env');
+    if (!isObject(entry)) return at('')('must be a mapping with name and api_key_file or api_key_env');
     for (const field of Object.keys(entry)) if (!FIELDS.has(field)) at(field)('unknown field');
 
     const name = stringField(entry, 'name', at);
@@ -101,8 +102,4 @@ function stringField(
   if (value === undefined || value === null) return required ? at(field)('required') : undefined;
   if (typeof value !== 'string' || value.trim() === '') return at(field)('must be a non-empty string');
   return value.trim();
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

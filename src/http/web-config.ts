@@ -19,6 +19,7 @@ import { LRUCache } from 'lru-cache';
 import { parseDocument } from 'yaml';
 import type { Logger } from '../log.js';
 import { cannotRead } from '../util/cannot-read.js';
+import { describe as describeValue, isObject, YAML_WORDS, type JsonObject } from '../util/json.js';
 
 export const CLIENT_AUTH_TYPES = [
   'NoClientCert',
@@ -110,7 +111,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 };
 const BCRYPT_HASH = /^\$2[abxy]?\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
 export function loadWebConfig(path: string, options: LoadWebConfigOptions = {}): WebConfigResult {
   const label = options.label ?? 'WEB_CONFIG_FILE';
@@ -182,7 +183,7 @@ function parseTls(
   const str = (field: string): string | undefined => {
     const v = value[field];
     if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v !== 'string') return fail(`${section}.${field}`, `must be a string (got ${describe(v)})`);
+    if (typeof v !== 'string') return fail(`${section}.${field}`, `must be a string (got ${describeValue(v, YAML_WORDS)})`);
     return v;
   };
   const certFile = str('cert_file');
@@ -508,16 +509,6 @@ export function protect(fetch: FetchHandler, config: WebConfig): FetchHandler {
       return new Response(response.body, { status: response.status, statusText: response.statusText, headers: copy });
     }
   };
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
 function errorMessage(error: unknown): string {

@@ -18,8 +18,9 @@ import {
   type ProjectScope,
 } from './api-key.js';
 import type { SkipReason } from '../exposition/families.js';
+import { describe, isObject, type JsonObject } from '../util/json.js';
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
 export type PageResult =
   | { readonly ok: true; readonly items: readonly unknown[]; readonly hasMore: boolean; readonly paginated: boolean }
@@ -244,13 +245,3 @@ function objectAt(value: Json, key: string): Json | undefined {
   return isObject(v) ? v : undefined;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
