@@ -1,7 +1,18 @@
-import type { RefreshErrorReason } from '../exposition/families.js';
+/** Reasons a refresh fails; a fixed set so `rate()` works from the first scrape. */
+export const REFRESH_ERROR_REASONS = [
+  'auth',
+  'rate_limited',
+  'server_error',
+  'client_error',
+  'network',
+  'timeout',
+  'invalid_response',
+  'pagination',
+] as const;
+export type RefreshErrorReason = (typeof REFRESH_ERROR_REASONS)[number];
 
 /**
- * Why a refresh failed, in one of the fixed reasons the metrics publish, with a message fit
+ * Why a fetch failed, in one of the fixed reasons the metrics publish, with a message fit
  * for a log line: it names what went wrong and never holds the token.
  */
 export class RefreshError extends Error {
