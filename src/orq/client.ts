@@ -1,31 +1,32 @@
 /**
- * Lists every API key of a workspace from `GET /v2/api-keys`: one keep-alive connection,
- * cursor pagination, retries with backoff, rate-limit pacing and typed failures. It turns
- * pages into ApiKey records through records.ts and never publishes a partial list: either
- * every page arrived, or it throws a RefreshError.
+ * What the exporter reads from orq.ai: every API key of a workspace (all pages, in any of the
+ * three wire variants), the budgets scoped to those keys with their usage, and the projects.
+ * Each list either arrives whole or throws a RefreshError: never a partial list.
  */
 import type { LookupFunction } from 'node:net';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { redactor } from '../log.js';
-import type { ApiKey } from './api-key.js';
-import { RefreshError, reasonForStatus, upstreamMessage } from './errors.js';
-import { parsePage, parseRecord } from './records.js';
-import { SKIP_REASONS, type SkipReason } from '../exposition/families.js';
-import { abortableSleep } from '../util/sleep.js';
+import { SKIP_REASONS, type ApiKey, type SkipReason } from './api-key.js';
+import type { KeyBudget } from './budget.js';
+import { RefreshError } from './errors.js';
+import { walkPages, type WalkEnd, type WalkSummary } from './pagination.js';
+import type { Project } from './project.js';
+import { Transport, type BodyLimits, type Endpoint } from './transport.js';
+import { apiKeyId, parseApiKey } from './wire/api-key.js';
+import { budgetId, parseKeyBudget, type BudgetSkip } from './wire/budget.js';
+import { parseProject, projectId } from './wire/project.js';
 
 export const PAGE_SIZE = 200;
-/** A bound on pages so a server that never says `has_more: false` cannot loop us forever. */
+/** Keys accepted from one workspace in one refresh when MAX_KEYS is not set. */
+export const DEFAULT_MAX_KEYS = 100_000;
+/** A floor on pages so a server that never says `has_more: false` cannot loop us forever. */
 export const DEFAULT_MAX_PAGES = 5_000;
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
-/** The longest the client waits for a rate-limit window, however far off the server says it ends. */
-const MAX_RATE_LIMIT_WAIT_MS = 5 * 60_000;
-/**
- * Added to a wait for X-RateLimit-Reset: the reset is given in whole seconds and timers may
- * fire a hair early, and a request that lands just before the window turns earns the 429 the
- * wait was meant to avoid.
- */
-const RESET_MARGIN_MS = 100;
+/** Bytes one answer may take per record it may hold; real records are well under 1 KiB. */
+const BYTES_PER_RECORD = 2 * 1024;
+const MIN_BODY_BYTES = 32 * 1024 * 1024;
+/** A key can have a budget per period, so budgets may outnumber keys. */
+const BUDGETS_PER_KEY = 4;
+const API_KEY_BUDGET_SCOPE = 'BUDGET_SCOPE_KIND_API_KEY';
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -33,360 +34,213 @@ export interface ClientOptions {
   readonly projectId?: string | undefined;
   readonly requestTimeoutMs: number;
   readonly maxRetries: number;
-  readonly backoffBaseMs?: number;
-  readonly backoffMaxMs?: number;
-  readonly maxPages?: number;
+  readonly backoffBaseMs?: number | undefined;
+  readonly backoffMaxMs?: number | undefined;
+  readonly maxPages?: number | undefined;
+  /** Most keys accepted in one list (MAX_KEYS); it bounds memory against a hostile upstream. */
+  readonly maxKeys?: number | undefined;
   readonly userAgent: string;
+  /** Hides the token; one per workspace, shared with its logs. Default: a redactor of `token`. */
+  readonly redact?: ((text: string) => string) | undefined;
   /** Told of every response's status code, or `error` / `timeout` when none came. */
-  readonly onRequest?: (code: string) => void;
-  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly random?: () => number;
+  readonly onRequest?: ((endpoint: Endpoint, code: string) => void) | undefined;
+  /** Requests, retries, waits and fallbacks, for LOG_LEVEL=debug. */
+  readonly debug?: ((msg: string, fields: Record<string, unknown>) => void) | undefined;
+  readonly sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  readonly random?: (() => number) | undefined;
   /** Wall clock in ms, for X-RateLimit-Reset. */
-  readonly now?: () => number;
-  /** For tests that need a dispatcher of their own (TLS options, say). */
-  readonly dispatcher?: Dispatcher;
-  /**
-   * Socket options of the client's own pool: a CA to trust and a resolver, so tests can rotate
-   * an upstream's certificate or make its name stop resolving without leaving loopback.
-   */
-  readonly connect?: { readonly ca?: string | Buffer; readonly lookup?: LookupFunction };
+  readonly now?: (() => number) | undefined;
+  readonly dispatcher?: Dispatcher | undefined;
+  readonly connect?: { readonly ca?: string | Buffer; readonly lookup?: LookupFunction } | undefined;
 }
 
-export interface KeyList {
+interface Listed {
+  readonly pages: number;
+  /** Requests this list took, retries included. */
+  readonly requests: number;
+  readonly ended: WalkEnd;
+}
+
+export interface KeyList extends Listed {
   readonly keys: readonly ApiKey[];
   readonly skipped: Readonly<Record<SkipReason, number>>;
-  readonly pages: number;
-  readonly requests: number;
+  /** Records received, usable or not: the share of skipped ones is judged against it. */
+  readonly received: number;
 }
 
-interface Page {
-  readonly body: unknown;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+export interface BudgetList extends Listed {
+  readonly budgets: readonly KeyBudget[];
+  readonly skipped: Readonly<Record<BudgetSkip, number>>;
+}
+
+export interface ProjectList extends Listed {
+  readonly projects: readonly Project[];
+  readonly skipped: number;
 }
 
 export class OrqClient {
   readonly #options: ClientOptions;
-  readonly #dispatcher: Dispatcher;
-  readonly #origin: string;
-  readonly #basePath: string;
-  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly #random: () => number;
-  readonly #now: () => number;
+  readonly #transport: Transport;
   readonly #redact: (text: string) => string;
-  #requests = 0;
-  /**
-   * performance.now() before which no request goes out: set from Retry-After, or from
-   * X-RateLimit-Reset once X-RateLimit-Remaining reaches 0. Kept across refreshes, because
-   * the window the last page of one refresh spent is the window the next refresh starts in.
-   * Monotonic, so a test's frozen wall clock cannot make it wait for ever.
-   */
-  #notBefore = 0;
+  readonly #maxKeys: number;
+  /** Cleared once the key list refuses include_budget: budgets are optional, keys are not. */
+  #includeBudget = true;
 
   constructor(options: ClientOptions) {
     this.#options = options;
-    const url = new URL(options.baseUrl);
-    this.#origin = url.origin;
-    this.#basePath = url.pathname.replace(/\/+$/, '');
-    this.#dispatcher =
-      options.dispatcher ??
-      new Pool(this.#origin, {
-        connections: 1,
-        pipelining: 1,
-        keepAliveTimeout: 60_000,
-        connect: { ...options.connect, timeout: options.requestTimeoutMs },
-      });
-    this.#sleep = options.sleep ?? abortableSleep;
-    this.#random = options.random ?? Math.random;
-    this.#now = options.now ?? Date.now;
-    this.#redact = redactor([options.token]);
+    this.#redact = options.redact ?? redactor([options.token]);
+    this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+    this.#transport = new Transport({ ...options, redact: this.#redact });
   }
 
   async close(): Promise<void> {
-    if (!this.#options.dispatcher) await this.#dispatcher.destroy();
+    await this.#transport.close();
   }
 
-  /**
-   * Every key, all pages; throws RefreshError when any page fails. No message it throws holds
-   * the token, even when the upstream echoed it back.
-   */
+  /** Every key, all pages; throws RefreshError when any page fails. */
   async listApiKeys(signal: AbortSignal): Promise<KeyList> {
-    try {
-      return await this.#listApiKeys(signal);
-    } catch (error) {
-      const failure = error instanceof RefreshError ? error : classifyTransportError(error, signal);
-      throw new RefreshError(failure.reason, this.#redact(failure.message), failure.status);
-    }
-  }
-
-  async #listApiKeys(signal: AbortSignal): Promise<KeyList> {
-    const startRequests = this.#requests;
-    const maxPages = this.#options.maxPages ?? DEFAULT_MAX_PAGES;
-    const byId = new Map<string, ApiKey>();
+    const started = this.#transport.requests;
+    const keys: ApiKey[] = [];
     const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
-    const cursors = new Set<string>();
-    let pages = 0;
-    let pending: Promise<Page> | undefined = this.#fetchPage(undefined, signal);
-
-    while (pending !== undefined) {
-      const page = await pending;
-      pending = undefined;
-      pages++;
-      const parsed = parsePage(page.body);
-      if (!parsed.ok) throw new RefreshError('invalid_response', `page ${pages}: ${parsed.problem}`);
-
-      if (parsed.paginated && parsed.hasMore) {
-        const next = lastId(parsed.items);
-        if (next === undefined) {
-          throw new RefreshError(
-            'pagination',
-            parsed.items.length === 0
-              ? `page ${pages} is empty but says has_more: true`
-              : `page ${pages} says has_more: true but has no item id to continue after`,
-          );
-        }
-        if (cursors.has(next)) {
-          throw new RefreshError('pagination', `page ${pages} repeats the cursor ${JSON.stringify(next)}: upstream pagination loops`);
-        }
-        if (pages >= maxPages) {
-          throw new RefreshError('pagination', `more than ${maxPages} pages: giving up rather than looping`);
-        }
-        cursors.add(next);
-        // Ask for the next page before reading this one's records, so their parsing overlaps
-        // the next page's latency: cursor pagination allows no more overlap than that.
-        pending = this.#fetchPage(next, signal);
-      }
-
-      for (const item of parsed.items) {
-        const record = parseRecord(item);
+    // Ids as published: a scrubbed id could meet another one, and one series must not be two.
+    const ids = new Set<string>();
+    let received = 0;
+    const walk = await this.#walk('api_keys', 'keys', this.#maxKeys, apiKeyId, (cursor) => this.#keysPage(cursor, signal), (items) => {
+      received += items.length;
+      for (const item of items) {
+        const record = parseApiKey(item);
         if (!record.ok) {
           skipped[record.reason]++;
-        } else if (byId.has(record.key.id)) {
-          skipped.duplicate_id++;
-        } else {
-          byId.set(record.key.id, this.#scrub(record.key));
+          continue;
+        }
+        const key = this.#scrub(record.key);
+        if (ids.has(key.id)) skipped.duplicate_id++;
+        else {
+          ids.add(key.id);
+          keys.push(key);
         }
       }
-    }
-    return { keys: [...byId.values()], skipped, pages, requests: this.#requests - startRequests };
+    });
+    skipped.duplicate_id += walk.duplicates;
+    received += walk.duplicates;
+    return { keys, skipped, received, pages: walk.pages, requests: this.#transport.requests - started, ended: walk.ended };
+  }
+
+  /** Budgets scoped to one API key (active ones), with their usage; GET /v2/budgets needs the Budgets permission. */
+  async listBudgets(signal: AbortSignal): Promise<BudgetList> {
+    const started = this.#transport.requests;
+    const budgets: KeyBudget[] = [];
+    const skipped: Record<BudgetSkip, number> = { invalid: 0, not_key_scoped: 0, inactive: 0 };
+    const maxItems = this.#maxKeys * BUDGETS_PER_KEY;
+    const walk = await this.#walk('budgets', 'budgets', maxItems, budgetId, (cursor) => {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE), scope_kind: API_KEY_BUDGET_SCOPE });
+      if (cursor !== undefined) query.set('starting_after', cursor);
+      return this.#get('budgets', `/v2/budgets?${query.toString()}`, signal, maxItems);
+    }, (items) => {
+      for (const item of items) {
+        const result = parseKeyBudget(item);
+        if (result.ok) budgets.push(this.#scrubBudget(result.budget));
+        else skipped[result.reason]++;
+      }
+    });
+    skipped.invalid += walk.duplicates;
+    return { budgets, skipped, pages: walk.pages, requests: this.#transport.requests - started, ended: walk.ended };
+  }
+
+  async listProjects(signal: AbortSignal): Promise<ProjectList> {
+    const started = this.#transport.requests;
+    const projects: Project[] = [];
+    let skipped = 0;
+    const walk = await this.#walk('projects', 'projects', this.#maxKeys, projectId, (cursor) => {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (cursor !== undefined) query.set('starting_after', cursor);
+      return this.#get('projects', `/v2/projects?${query.toString()}`, signal, this.#maxKeys);
+    }, (items) => {
+      for (const item of items) {
+        const project = parseProject(item);
+        if (project === undefined) skipped++;
+        else projects.push(this.#scrubProject(project));
+      }
+    });
+    return { projects, skipped: skipped + walk.duplicates, pages: walk.pages, requests: this.#transport.requests - started, ended: walk.ended };
+  }
+
+  #walk(
+    endpoint: Endpoint,
+    what: string,
+    maxItems: number,
+    idOf: (item: unknown) => string,
+    fetchPage: (cursor: string | undefined) => Promise<unknown>,
+    onItems: (items: readonly unknown[]) => void,
+  ): Promise<WalkSummary> {
+    const maxPages = Math.max(this.#options.maxPages ?? DEFAULT_MAX_PAGES, 0);
+    return walkPages({ limit: PAGE_SIZE, maxItems, maxPages, what, fetchPage, idOf, onItems }).then((walk) => {
+      if (walk.ended !== 'last_page') this.#options.debug?.('upstream did not page as asked; the list is complete', { endpoint, ended: walk.ended, pages: walk.pages });
+      return walk;
+    });
   }
 
   /**
-   * An upstream that echoes the token into key data must not get it published on /metrics.
+   * One page of keys, with include_budget=true while the server takes it. A server that
+   * refuses the parameter (400) or the budget lookup (403) is asked again without it, and not
+   * asked with it again: its keys are what the exporter cannot do without.
+   */
+  async #keysPage(cursor: string | undefined, signal: AbortSignal): Promise<unknown> {
+    const path = (includeBudget: boolean): string => {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (includeBudget) query.set('include_budget', 'true');
+      if (cursor !== undefined) query.set('starting_after', cursor);
+      if (this.#options.projectId) query.set('project_id', this.#options.projectId);
+      return `/v2/api-keys?${query.toString()}`;
+    };
+    if (!this.#includeBudget) return this.#get('api_keys', path(false), signal, this.#maxKeys);
+    try {
+      return await this.#get('api_keys', path(true), signal, this.#maxKeys);
+    } catch (error) {
+      if (!(error instanceof RefreshError) || (error.status !== 400 && error.status !== 403)) throw error;
+      this.#includeBudget = false;
+      this.#options.debug?.('the key list refused include_budget; listing keys without embedded budgets', { status: error.status });
+      return this.#get('api_keys', path(false), signal, this.#maxKeys);
+    }
+  }
+
+  #get(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, maxItems: number): Promise<unknown> {
+    const limits: BodyLimits = { maxItems, maxBytes: Math.max(MIN_BODY_BYTES, maxItems * BYTES_PER_RECORD) };
+    return this.#transport.getJson(endpoint, pathAndQuery, signal, limits);
+  }
+
+  /**
+   * An upstream that echoes the token into its data must not get it published on /metrics.
    * Checked on decoded fields rather than the raw body: a \u-escaped token is caught too, and a
    * short token can never corrupt the JSON it happens to spell.
    */
   #scrub(key: ApiKey): ApiKey {
-    const token = this.#options.token;
-    const { id, name, ownerId, projectId, tokenPrefix } = key;
-    if (![id, name, ownerId, projectId, tokenPrefix].some((v) => v.includes(token))) return key;
+    const { id, name, ownerId, projectId: project, tokenPrefix } = key;
+    if (![id, name, ownerId, project, tokenPrefix].some((v) => this.#holdsToken(v))) return key;
     return {
       ...key,
       id: this.#redact(id),
       name: this.#redact(name),
       ownerId: this.#redact(ownerId),
-      projectId: this.#redact(projectId),
+      projectId: this.#redact(project),
       tokenPrefix: this.#redact(tokenPrefix),
     };
   }
 
-  async #fetchPage(cursor: string | undefined, signal: AbortSignal): Promise<Page> {
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (cursor !== undefined) query.set('starting_after', cursor);
-    if (this.#options.projectId) query.set('project_id', this.#options.projectId);
-    const path = `${this.#basePath}/v2/api-keys?${query.toString()}`;
-
-    for (let attempt = 0; ; attempt++) {
-      const retriesLeft = attempt < this.#options.maxRetries;
-      await this.#waitForRateLimitWindow(signal);
-      let response: Dispatcher.ResponseData;
-      try {
-        response = await this.#request(path, signal);
-      } catch (error) {
-        const failure = classifyTransportError(error, signal);
-        this.#options.onRequest?.(failure.reason === 'timeout' ? 'timeout' : 'error');
-        if (!retriesLeft || signal.aborted) throw failure;
-        await this.#backoff(attempt, undefined, signal, failure);
-        continue;
-      }
-      const status = response.statusCode;
-      this.#options.onRequest?.(String(status));
-      this.#noteRateLimit(response.headers);
-
-      if (status >= 200 && status < 300) {
-        try {
-          const text = await readBody(response, MAX_BODY_BYTES);
-          return { body: parseJson(text), headers: response.headers };
-        } catch (error) {
-          const failure = error instanceof RefreshError ? error : classifyTransportError(error, signal);
-          // A body cut short is worth another try; a body that is not JSON will be the same again.
-          if (failure.reason === 'invalid_response' || !retriesLeft || signal.aborted) throw failure;
-          await this.#backoff(attempt, undefined, signal, failure);
-          continue;
-        }
-      }
-
-      // Redacted before upstreamMessage shortens it: a token cut in half would escape redaction.
-      const body = this.#redact(await readBody(response, MAX_ERROR_BODY_BYTES).catch(() => ''));
-      const failure = new RefreshError(reasonForStatus(status), describeStatus(status, upstreamMessage(body)), status);
-      const retryable = status === 429 || status >= 500;
-      let serverWait: number | undefined;
-      if (retryable) {
-        // A 429 without Retry-After may still say when its window resets (noted above).
-        serverWait = retryAfterMs(response.headers, this.#now()) ?? (status === 429 ? this.#windowWait() : undefined);
-        if (serverWait !== undefined) {
-          serverWait = Math.min(serverWait, MAX_RATE_LIMIT_WAIT_MS);
-          this.#holdRequestsFor(serverWait);
-        }
-      }
-      if (!retryable || !retriesLeft) throw failure;
-      await this.#backoff(attempt, serverWait, signal, failure);
-    }
+  #scrubBudget(budget: KeyBudget): KeyBudget {
+    if (!this.#holdsToken(budget.id) && !this.#holdsToken(budget.apiKeyId)) return budget;
+    return { ...budget, id: this.#redact(budget.id), apiKeyId: this.#redact(budget.apiKeyId) };
   }
 
-  #request(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    this.#requests++;
-    return this.#dispatcher.request({
-      origin: this.#origin,
-      path,
-      method: 'GET',
-      headers: {
-        authorization: `Bearer ${this.#options.token}`,
-        accept: 'application/json',
-        'user-agent': this.#options.userAgent,
-      },
-      signal,
-      headersTimeout: this.#options.requestTimeoutMs,
-      bodyTimeout: this.#options.requestTimeoutMs,
-    });
+  #scrubProject(project: Project): Project {
+    if (!this.#holdsToken(project.id) && !this.#holdsToken(project.name)) return project;
+    return { ...project, id: this.#redact(project.id), name: this.#redact(project.name) };
   }
 
-  /** Exponential backoff with full jitter, or the server's Retry-After when it gave one. */
-  async #backoff(attempt: number, retryAfter: number | undefined, signal: AbortSignal, failure: RefreshError): Promise<void> {
-    const base = this.#options.backoffBaseMs ?? 500;
-    const max = this.#options.backoffMaxMs ?? 30_000;
-    const delay = retryAfter ?? Math.min(max, base * 2 ** attempt) * (0.5 + this.#random() / 2);
-    try {
-      await this.#sleep(delay, signal);
-    } catch {
-      // The refresh deadline ran out while waiting: the failure that made us wait is the news.
-      throw failure;
-    }
-  }
-
-  /** Remembers when the server says the window is spent, so the next request waits for its reset instead of earning a 429. */
-  #noteRateLimit(headers: Page['headers']): void {
-    const remainingText = header(headers, 'x-ratelimit-remaining');
-    const remaining = Number(remainingText);
-    if (remainingText === undefined || remainingText.trim() === '' || !Number.isFinite(remaining) || remaining > 0) return;
-    const wait = resetDelayMs(header(headers, 'x-ratelimit-reset'), this.#now());
-    if (wait === undefined || wait <= 0) return;
-    this.#holdRequestsFor(wait + RESET_MARGIN_MS);
-  }
-
-  #holdRequestsFor(ms: number): void {
-    this.#notBefore = Math.max(this.#notBefore, performance.now() + Math.min(ms, MAX_RATE_LIMIT_WAIT_MS));
-  }
-
-  /** How long until the window noted from rate-limit headers reopens; undefined when none is noted. */
-  #windowWait(): number | undefined {
-    const wait = this.#notBefore - performance.now();
-    return wait > 0 ? wait : undefined;
-  }
-
-  async #waitForRateLimitWindow(signal: AbortSignal): Promise<void> {
-    const wait = this.#windowWait();
-    if (wait === undefined) return;
-    try {
-      await this.#sleep(Math.min(wait, MAX_RATE_LIMIT_WAIT_MS), signal);
-    } catch {
-      throw new RefreshError('rate_limited', 'refresh deadline reached while waiting for the rate-limit window to reset');
-    }
+  #holdsToken(value: string): boolean {
+    return value.includes(this.#options.token);
   }
 }
 
-function lastId(items: readonly unknown[]): string | undefined {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const record = parseRecord(items[i]);
-    if (record.ok) return record.key.id;
-  }
-  return undefined;
-}
-
-function describeStatus(status: number, message: string): string {
-  const detail = message === '' ? '' : `: ${message}`;
-  if (status === 401) return `upstream refused the token (401)${detail}`;
-  if (status === 403) return `upstream forbids listing keys with this token (403; a workspace management key is needed)${detail}`;
-  if (status === 429) return `upstream rate limit (429)${detail}`;
-  if (status >= 300 && status < 400) return `unexpected redirect (${status}); redirects are not followed so the token stays with the configured host`;
-  return `upstream answered ${status}${detail}`;
-}
-
-async function readBody(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBytes) {
-      response.body.destroy();
-      throw new RefreshError('invalid_response', `response body larger than ${maxBytes} bytes`);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // V8 quotes a stretch of the body in its message, cut anywhere: a token echoed there could
-    // be cut in half and escape redaction. Only the part before the quote is kept.
-    const detail = (error instanceof Error ? error.message : String(error)).split('"')[0]!.replace(/[\s,]+$/, '');
-    throw new RefreshError('invalid_response', `response is not valid JSON (${detail.slice(0, 120)}; ${text.length} characters)`);
-  }
-}
-
-function header(headers: Page['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Retry-After in seconds or as an HTTP date. */
-export function retryAfterMs(headers: Page['headers'], nowMs: number): number | undefined {
-  const value = header(headers, 'retry-after');
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
-}
-
-/** X-RateLimit-Reset is seen both as seconds from now and as a Unix time in seconds. */
-export function resetDelayMs(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) return undefined;
-  return n > 1e9 ? n * 1000 - nowMs : n * 1000;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-
-function classifyTransportError(error: unknown, signal: AbortSignal): RefreshError {
-  if (error instanceof RefreshError) return error;
-  if (signal.aborted) return new RefreshError('timeout', 'refresh deadline reached before every page arrived');
-  const code = errorCode(error);
-  if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return new RefreshError('timeout', `upstream did not answer in time (${code})`);
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new RefreshError('network', `request failed: ${code ?? 'error'}${message ? ` (${message.slice(0, 160)})` : ''}`);
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    if (typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
-    e = typeof e === 'object' && 'cause' in e ? e.cause : undefined;
-  }
-  return undefined;
-}
+export type { Endpoint } from './transport.js';
+export { ENDPOINTS } from './transport.js';

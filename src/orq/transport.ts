@@ -1,0 +1,314 @@
+/**
+ * GET requests to the orq API over one keep-alive connection: retries with backoff on 429,
+ * 5xx, timeouts and network errors (never on 401/403), the rate-limit window, bounded bodies,
+ * and typed failures whose messages never hold the token.
+ */
+import type { LookupFunction } from 'node:net';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { Pool, type Dispatcher } from 'undici';
+import { RefreshError, reasonForStatus, upstreamMessage } from './errors.js';
+import { RateLimitWindow, MAX_RATE_LIMIT_WAIT_MS, retryAfterMs, type Headers } from './rate-limit.js';
+import { ListItemCounter } from './wire/item-count.js';
+
+/** What the client reads; also the `endpoint` label of the request counter. */
+export const ENDPOINTS = ['api_keys', 'budgets', 'projects'] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** What a token may hold to travel in an Authorization header: visible ASCII. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+export interface TransportOptions {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly requestTimeoutMs: number;
+  readonly maxRetries: number;
+  readonly backoffBaseMs?: number | undefined;
+  readonly backoffMaxMs?: number | undefined;
+  readonly userAgent: string;
+  /** Hides the token in anything that leaves the client (error messages). */
+  readonly redact: (text: string) => string;
+  /** Told of every response's status code, or `error` / `timeout` when none came. */
+  readonly onRequest?: ((endpoint: Endpoint, code: string) => void) | undefined;
+  /** Each request, retry and wait, for LOG_LEVEL=debug. */
+  readonly debug?: ((msg: string, fields: Record<string, unknown>) => void) | undefined;
+  readonly sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  readonly random?: (() => number) | undefined;
+  /** Wall clock in ms, for X-RateLimit-Reset and Retry-After dates. */
+  readonly now?: (() => number) | undefined;
+  /** For tests that need a dispatcher of their own. */
+  readonly dispatcher?: Dispatcher | undefined;
+  /** Socket options of the client's own pool: a CA to trust and a resolver, for tests of TLS and DNS faults. */
+  readonly connect?: { readonly ca?: string | Buffer; readonly lookup?: LookupFunction } | undefined;
+}
+
+/** Bounds on one answer, so a hostile upstream cannot make one body cost unbounded memory. */
+export interface BodyLimits {
+  readonly maxBytes: number;
+  /** Records a list body may hold; counted on the bytes before JSON.parse builds them. */
+  readonly maxItems: number;
+}
+
+/** Why each status is worth a sentence of its own, per endpoint. */
+const FORBIDDEN: Readonly<Record<Endpoint, string>> = {
+  api_keys: 'upstream forbids listing keys with this token (403; a workspace management key is needed)',
+  budgets: 'upstream forbids listing budgets with this token (403; it needs the Budgets permission)',
+  projects: 'upstream forbids listing projects with this token (403)',
+};
+
+export class Transport {
+  readonly #options: TransportOptions;
+  readonly #dispatcher: Dispatcher;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #window = new RateLimitWindow();
+  #requests = 0;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    const url = new URL(options.baseUrl);
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#dispatcher =
+      options.dispatcher ??
+      new Pool(this.#origin, {
+        connections: 1,
+        pipelining: 1,
+        keepAliveTimeout: 60_000,
+        connect: { ...options.connect, timeout: options.requestTimeoutMs },
+      });
+    this.#sleep = options.sleep ?? ((ms, signal) => sleepFor(Math.max(0, ms), undefined, { signal }));
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Requests sent so far, retries included. */
+  get requests(): number {
+    return this.#requests;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#options.dispatcher) await this.#dispatcher.destroy();
+  }
+
+  /**
+   * The parsed JSON body of `GET <base><path>?<query>`, after retries; throws RefreshError.
+   * No message it throws holds the token, even when the upstream echoed it back.
+   */
+  async getJson(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<unknown> {
+    try {
+      return await this.#getJson(endpoint, pathAndQuery, signal, limits);
+    } catch (error) {
+      const failure = classify(error, signal);
+      throw new RefreshError(failure.reason, this.#options.redact(failure.message), failure.status);
+    }
+  }
+
+  async #getJson(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<unknown> {
+    // undici never settles a request whose header it cannot write: refuse before dispatching.
+    if (!HEADER_SAFE.test(this.#options.token)) {
+      throw new RefreshError('auth', 'the API token holds characters an HTTP header cannot carry (only visible ASCII)');
+    }
+    const path = `${this.#basePath}${pathAndQuery}`;
+    for (let attempt = 0; ; attempt++) {
+      const retriesLeft = attempt < this.#options.maxRetries;
+      await this.#waitForWindow(signal);
+      const started = performance.now();
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.#request(path, signal);
+      } catch (error) {
+        const failure = classify(error, signal);
+        this.#options.onRequest?.(endpoint, failure.reason === 'timeout' ? 'timeout' : 'error');
+        this.#debugRequest(endpoint, attempt, started, failure.reason);
+        if (!retriesLeft || signal.aborted) throw failure;
+        await this.#backoff(endpoint, attempt, undefined, signal, failure);
+        continue;
+      }
+      const status = response.statusCode;
+      this.#options.onRequest?.(endpoint, String(status));
+      this.#window.noteHeaders(response.headers, this.#now());
+
+      if (status >= 200 && status < 300) {
+        try {
+          const body = await readJson(response, limits);
+          this.#debugRequest(endpoint, attempt, started, status);
+          return body;
+        } catch (error) {
+          const failure = classify(error, signal);
+          this.#debugRequest(endpoint, attempt, started, `${status} ${failure.reason}`);
+          // A body cut short is worth another try; a body that is not JSON will be the same again.
+          if (failure.reason === 'invalid_response' || !retriesLeft || signal.aborted) throw failure;
+          await this.#backoff(endpoint, attempt, undefined, signal, failure);
+          continue;
+        }
+      }
+
+      this.#debugRequest(endpoint, attempt, started, status);
+      // Redacted before upstreamMessage shortens it: a token cut in half would escape redaction.
+      const body = this.#options.redact(await readText(response, MAX_ERROR_BODY_BYTES).catch(() => ''));
+      const failure = new RefreshError(reasonForStatus(status), describeStatus(endpoint, status, upstreamMessage(body)), status);
+      const retryable = status === 429 || status >= 500;
+      let serverWait: number | undefined;
+      if (retryable) {
+        // A 429 without Retry-After may still say when its window resets (noted above).
+        serverWait = retryAfterMs(response.headers, this.#now()) ?? (status === 429 ? this.#window.wait() : undefined);
+        if (serverWait !== undefined) {
+          serverWait = Math.min(serverWait, MAX_RATE_LIMIT_WAIT_MS);
+          this.#window.holdFor(serverWait);
+        }
+      }
+      if (!retryable || !retriesLeft) throw failure;
+      await this.#backoff(endpoint, attempt, serverWait, signal, failure);
+    }
+  }
+
+  #request(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    this.#requests++;
+    return this.#dispatcher.request({
+      origin: this.#origin,
+      path,
+      method: 'GET',
+      headers: {
+        authorization: `Bearer ${this.#options.token}`,
+        accept: 'application/json',
+        'user-agent': this.#options.userAgent,
+      },
+      signal,
+      headersTimeout: this.#options.requestTimeoutMs,
+      bodyTimeout: this.#options.requestTimeoutMs,
+    });
+  }
+
+  #debugRequest(endpoint: Endpoint, attempt: number, startedMs: number, result: number | string): void {
+    this.#options.debug?.('upstream request', {
+      endpoint,
+      attempt: attempt + 1,
+      result,
+      duration_ms: Math.round(performance.now() - startedMs),
+    });
+  }
+
+  /** Exponential backoff with full jitter, or the server's Retry-After when it gave one. */
+  async #backoff(endpoint: Endpoint, attempt: number, retryAfter: number | undefined, signal: AbortSignal, failure: RefreshError): Promise<void> {
+    const base = this.#options.backoffBaseMs ?? 500;
+    const max = this.#options.backoffMaxMs ?? 30_000;
+    const delay = retryAfter ?? Math.min(max, base * 2 ** attempt) * (0.5 + this.#random() / 2);
+    this.#options.debug?.('retrying upstream request', {
+      endpoint,
+      attempt: attempt + 1,
+      reason: failure.reason,
+      wait_ms: Math.round(delay),
+      retry_after: retryAfter !== undefined,
+    });
+    try {
+      await this.#sleep(delay, signal);
+    } catch {
+      // The refresh deadline ran out while waiting: the failure that made us wait is the news.
+      throw failure;
+    }
+  }
+
+  async #waitForWindow(signal: AbortSignal): Promise<void> {
+    const wait = this.#window.wait();
+    if (wait === undefined) return;
+    this.#options.debug?.('waiting for the upstream rate-limit window', { wait_ms: Math.round(wait) });
+    try {
+      await this.#sleep(wait, signal);
+    } catch {
+      throw new RefreshError('rate_limited', 'refresh deadline reached while waiting for the rate-limit window to reset');
+    }
+  }
+}
+
+function describeStatus(endpoint: Endpoint, status: number, message: string): string {
+  const detail = message === '' ? '' : `: ${message}`;
+  if (status === 401) return `upstream refused the token (401)${detail}`;
+  if (status === 403) return `${FORBIDDEN[endpoint]}${detail}`;
+  if (status === 429) return `upstream rate limit (429)${detail}`;
+  if (status >= 300 && status < 400) return `unexpected redirect (${status}); redirects are not followed so the token stays with the configured host`;
+  return `upstream answered ${status}${detail}`;
+}
+
+/**
+ * The body as JSON, within the limits: bytes counted as they arrive (never held whole), the
+ * records counted on those bytes, and only then parsed.
+ */
+async function readJson(response: Dispatcher.ResponseData, limits: BodyLimits): Promise<unknown> {
+  const counter = new ListItemCounter();
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let size = 0;
+  for await (const chunk of response.body) {
+    const bytes = chunk as Buffer;
+    size += bytes.length;
+    if (size > limits.maxBytes) {
+      response.body.destroy();
+      throw new RefreshError('invalid_response', `response body larger than ${limits.maxBytes} bytes`);
+    }
+    counter.feed(bytes);
+    if (counter.count > limits.maxItems) {
+      response.body.destroy();
+      throw new RefreshError('invalid_response', `response holds more than ${limits.maxItems} records`);
+    }
+    text += decoder.decode(bytes, { stream: true });
+  }
+  text += decoder.decode();
+  return parseJson(text);
+}
+
+async function readText(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxBytes) {
+      response.body.destroy();
+      throw new RefreshError('invalid_response', `response body larger than ${maxBytes} bytes`);
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // V8 quotes a stretch of the body in its message, cut anywhere: a token echoed there could
+    // be cut in half and escape redaction. Only the part before the quote is kept.
+    const detail = (error instanceof Error ? error.message : String(error)).split('"')[0]!.replace(/[\s,]+$/, '');
+    throw new RefreshError('invalid_response', `response is not valid JSON (${detail.slice(0, 120)}; ${text.length} characters)`);
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/**
+ * A RefreshError for anything a request threw. Only errors that carry a system or undici code
+ * are network errors; anything else (a RangeError of ours, say) is no `network` problem and is
+ * reported as an invalid response rather than sending the operator to check the network.
+ */
+export function classify(error: unknown, signal: AbortSignal): RefreshError {
+  if (error instanceof RefreshError) return error;
+  if (signal.aborted) return new RefreshError('timeout', 'refresh deadline reached before every page arrived');
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) return new RefreshError('timeout', `upstream did not answer in time (${code})`);
+  if (code === undefined) return new RefreshError('invalid_response', `unexpected error while reading the answer (${message.slice(0, 160)})`);
+  return new RefreshError('network', `request failed: ${code}${message ? ` (${message.slice(0, 160)})` : ''}`);
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
+    e = typeof e === 'object' && 'cause' in e ? e.cause : undefined;
+  }
+  return undefined;
+}
+
+export type { Headers };
