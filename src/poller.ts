@@ -1,61 +1,46 @@
 /**
- * Owns time for one workspace: runs a refresh now and then every interval after the previous
- * one ended (so refreshes never overlap), publishes a new snapshot only when a whole list
- * arrived, and tells its observer how each refresh went. The clock and timers are injected so
- * tests drive it without sleeping.
+ * Owns time for one job: runs it now and then every interval after the previous run ended (so
+ * runs never overlap), joins a call that comes while one runs, and ends every run by its
+ * deadline. The deadline is the poller's own: the job's signal is aborted at the deadline, and
+ * a job that still has not settled shortly after (a dispatcher that never answers an abort) is
+ * abandoned and reported as timed out, so nothing the job waits on can wedge the schedule.
+ * The clock and timers are injected so tests drive it without sleeping.
  */
-import type { Snapshot } from './snapshot.js';
-import type { KeyList } from './orq/client.js';
-import { RefreshError } from './orq/errors.js';
 
-export interface RefreshOutcome {
-  readonly workspace: string;
-  readonly ok: boolean;
-  readonly durationSeconds: number;
-  /** Unix seconds when the refresh ended. */
-  readonly endedAt: number;
-  readonly error?: RefreshError;
-  readonly list?: KeyList;
-}
+/** How long a job may take to notice its aborted signal before it is abandoned. */
+export const ABANDON_AFTER_ABORT_MS = 1_000;
 
-export interface PollerOptions {
-  readonly workspace: string;
+export type Timer = { cancel(): void };
+export type SetTimer = (fn: () => void, ms: number) => Timer;
+
+export interface PollerOptions<R> {
   readonly intervalMs: number;
-  /** The whole refresh, all pages and retries, must end within this. */
+  /** The whole run, every request and wait, must end within this. */
   readonly deadlineMs: number;
-  readonly listKeys: (signal: AbortSignal) => Promise<KeyList>;
-  readonly onOutcome?: (outcome: RefreshOutcome) => void;
-  /** Wall clock in ms. */
-  readonly now?: () => number;
-  readonly setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  readonly run: (signal: AbortSignal) => Promise<R>;
+  /**
+   * The result of a run that did not settle by its deadline, was stopped, or threw (a bug: a
+   * job reports upstream failures in its result, but a throw must still not end the schedule).
+   */
+  readonly failed: (why: 'deadline' | 'stopped' | 'crashed', error?: unknown) => R;
+  readonly onResult?: ((result: R) => void) | undefined;
+  readonly setTimer?: SetTimer | undefined;
 }
 
-export class Poller {
-  readonly #options: PollerOptions;
-  readonly #now: () => number;
-  readonly #setTimer: NonNullable<PollerOptions['setTimer']>;
-  #snapshot: Snapshot | undefined;
-  #inFlight: Promise<RefreshOutcome> | undefined;
-  #abort: AbortController | undefined;
-  #timer: { cancel(): void } | undefined;
+export class Poller<R> {
+  readonly #options: PollerOptions<R>;
+  readonly #setTimer: SetTimer;
+  #inFlight: Promise<R> | undefined;
+  #stopRun: ((why: 'stopped') => void) | undefined;
+  #timer: Timer | undefined;
   #stopped = false;
 
-  constructor(options: PollerOptions) {
+  constructor(options: PollerOptions<R>) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
     this.#setTimer = options.setTimer ?? defaultTimer;
   }
 
-  get workspace(): string {
-    return this.#options.workspace;
-  }
-
-  /** The last good snapshot, or undefined before the first successful refresh. */
-  get snapshot(): Snapshot | undefined {
-    return this.#snapshot;
-  }
-
-  /** Refreshes now, then every interval after each refresh ends. */
+  /** Runs now, then every interval after each run ends. */
   start(): void {
     this.#stopped = false;
     void this.#tick();
@@ -66,68 +51,53 @@ export class Poller {
     if (!this.#stopped) this.#timer = this.#setTimer(() => void this.#tick(), this.#options.intervalMs);
   }
 
-  /** One refresh; a call while one runs joins it instead of starting another. */
-  refresh(): Promise<RefreshOutcome> {
+  /** One run; a call while one runs joins it instead of starting another. */
+  refresh(): Promise<R> {
     this.#inFlight ??= this.#run().finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
   }
 
-  async #run(): Promise<RefreshOutcome> {
+  async #run(): Promise<R> {
     const abort = new AbortController();
-    this.#abort = abort;
-    const deadline = setTimeout(() => abort.abort(new Error('refresh deadline')), this.#options.deadlineMs);
-    const started = performance.now();
-    let outcome: RefreshOutcome;
+    const timers: Timer[] = [];
+    const ended = new Promise<R>((resolve) => {
+      timers.push(
+        this.#setTimer(() => {
+          abort.abort(new Error('refresh deadline'));
+          timers.push(this.#setTimer(() => resolve(this.#options.failed('deadline')), ABANDON_AFTER_ABORT_MS));
+        }, this.#options.deadlineMs),
+      );
+      this.#stopRun = (why) => {
+        abort.abort(new Error('exporter stopping'));
+        resolve(this.#options.failed(why));
+      };
+    });
+    const job = Promise.resolve()
+      .then(() => this.#options.run(abort.signal))
+      .catch((error: unknown) => this.#options.failed('crashed', error));
+    let result: R;
     try {
-      const list = await this.#options.listKeys(abort.signal);
-      const endedAt = this.#now() / 1000;
-      this.#snapshot = {
-        workspace: this.#options.workspace,
-        version: (this.#snapshot?.version ?? 0) + 1,
-        fetchedAt: endedAt,
-        keys: list.keys,
-      };
-      outcome = { workspace: this.#options.workspace, ok: true, durationSeconds: elapsed(started), endedAt, list };
-    } catch (error) {
-      outcome = {
-        workspace: this.#options.workspace,
-        ok: false,
-        durationSeconds: elapsed(started),
-        endedAt: this.#now() / 1000,
-        error: asRefreshError(error, abort.signal),
-      };
+      result = await Promise.race([job, ended]);
     } finally {
-      clearTimeout(deadline);
-      this.#abort = undefined;
+      for (const timer of timers) timer.cancel();
+      this.#stopRun = undefined;
     }
-    this.#options.onOutcome?.(outcome);
-    return outcome;
+    if (!this.#stopped) this.#options.onResult?.(result);
+    return result;
   }
 
-  /** Stops the schedule and abandons a refresh under way; the snapshot stays readable. */
+  /** Stops the schedule and abandons a run under way at once. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#timer?.cancel();
-    this.#abort?.abort(new Error('exporter stopping'));
+    this.#stopRun?.('stopped');
     await this.#inFlight?.catch(() => undefined);
   }
 }
 
-function asRefreshError(error: unknown, signal: AbortSignal): RefreshError {
-  if (error instanceof RefreshError) return error;
-  if (signal.aborted) return new RefreshError('timeout', 'refresh deadline reached before every page arrived');
-  // A bug of ours rather than the upstream's; still only a failed refresh, never a crash.
-  const message = error instanceof Error ? error.message : String(error);
-  return new RefreshError('invalid_response', `unexpected error while refreshing: ${message.slice(0, 200)}`);
-}
-
-function elapsed(startedMs: number): number {
-  return (performance.now() - startedMs) / 1000;
-}
-
-function defaultTimer(fn: () => void, ms: number): { cancel(): void } {
+function defaultTimer(fn: () => void, ms: number): Timer {
   const timer = setTimeout(fn, ms);
   return { cancel: () => clearTimeout(timer) };
 }
