@@ -8,13 +8,16 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { Exposition } from './exposition/exposition.js';
+import type { Snapshot } from './snapshot.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
 import { attachTls, httpsServerOptions, loadWebConfig, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
 import { silentLogger, type Logger } from './log.js';
 import type { ClientOptions } from './orq/client.js';
-import type { RefreshOutcome } from './poller.js';
-import { WorkspaceSource } from './workspace-source.js';
+import { SOURCES } from './exposition/families.js';
+import { ProjectsCache } from './workspace/projects-cache.js';
+import type { RefreshOutcome } from './workspace/refresh.js';
+import { Workspace, type WorkspaceSettings } from './workspace/workspace.js';
 import { REVISION, VERSION } from './version.js';
 
 export interface ExporterOptions {
@@ -37,7 +40,7 @@ export interface RunningExporter {
   readonly url: string;
   readonly port: number;
   readonly exposition: Exposition;
-  /** Refreshes every workspace now (joining refreshes under way) and resolves with the outcomes. */
+  /** Refreshes every workspace now (joining refreshes under way) and resolves with how each went. */
   refreshAll(): Promise<readonly RefreshOutcome[]>;
   stop(): Promise<void>;
 }
@@ -46,28 +49,38 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   const logger = options.logger ?? silentLogger;
   const web = options.webConfig ?? loadWebConfigOrThrow(config.webConfigFile);
   const now = options.now ?? Date.now;
+  const settings: SourceSettings = config;
+  const fetchProjects = settings.fetchProjects !== false;
   const registry = new Registry();
   const health = createHealthMetrics({
     registry,
     workspaces: config.workspaces.map((w) => w.name),
+    sources: SOURCES.filter((s) => (s !== 'budgets' || settings.fetchBudgets !== false) && (s !== 'projects' || fetchProjects)),
     refreshIntervalSeconds: config.refreshIntervalMs / 1000,
     build: { version: VERSION, revision: REVISION },
     processMetrics: options.processMetrics,
   });
+  const projectsTtlMs = settings.projectsTtlMs ?? DEFAULT_PROJECTS_TTL_MS;
+  const projects = fetchProjects
+    ? new ProjectsCache({ ttlMs: projectsTtlMs, retentionMs: projectsRetentionMs(projectsTtlMs), max: config.workspaces.length, now })
+    : undefined;
 
   const exposition = new Exposition({ snapshots: () => sources.map((s) => s.snapshot), registry, now });
+  let lastWarmed: Snapshot | undefined;
   const sources = config.workspaces.map(
     (workspace) =>
-      new WorkspaceSource(workspace, {
-        settings: config,
+      new Workspace(workspace, {
+        settings,
         health,
         logger,
         now,
+        projects,
         backoffBaseMs: options.backoffBaseMs,
         connect: options.upstreamConnect,
-        onOutcome: (outcome, snapshot) => {
+        onRefresh: (snapshot) => {
           exposition.invalidate();
-          if (outcome.ok && snapshot) {
+          if (snapshot !== undefined && snapshot !== lastWarmed) {
+            lastWarmed = snapshot;
             exposition.warm(snapshot).catch((error: unknown) => logger.error('preparing the exposition failed', { error }));
           }
         },
@@ -113,6 +126,19 @@ export async function startExporter(config: Config, options: ExporterOptions = {
       logger.info('exporter stopped', { workspaces: sources.map((s) => s.name) });
     },
   };
+}
+
+/** Settings of the sources beyond the key list; absent ones take their defaults. */
+interface SourceSettings extends WorkspaceSettings {
+  readonly fetchProjects?: boolean | undefined;
+  readonly projectsTtlMs?: number | undefined;
+}
+
+const DEFAULT_PROJECTS_TTL_MS = 10 * 60_000;
+
+/** Project names are served for a day past their last good fetch (or three TTLs, if longer). */
+export function projectsRetentionMs(ttlMs: number): number {
+  return Math.max(24 * 3_600_000, 3 * ttlMs);
 }
 
 function loadWebConfigOrThrow(path: string | undefined): WebConfig | undefined {

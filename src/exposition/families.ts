@@ -3,6 +3,9 @@
  * publishes. Dashboards, alert rules and the README's metrics table depend on these names;
  * a rename here is a breaking change for every user.
  */
+import { SKIP_REASONS } from '../orq/api-key.js';
+import { REFRESH_ERROR_REASONS } from '../orq/errors.js';
+import { ENDPOINTS } from '../orq/transport.js';
 
 export type MetricType = 'gauge' | 'counter' | 'histogram';
 
@@ -25,25 +28,12 @@ export interface Family {
   readonly presence: string;
 }
 
+
 const CACHED = 'Cached from the orq.ai API, refreshed on an interval.';
 const KEY = ['workspace', 'api_key_id'] as const;
 
-/** Reasons a refresh fails; a fixed set so `rate()` works from the first scrape. */
-export const REFRESH_ERROR_REASONS = [
-  'auth',
-  'rate_limited',
-  'server_error',
-  'client_error',
-  'network',
-  'timeout',
-  'invalid_response',
-  'pagination',
-] as const;
-export type RefreshErrorReason = (typeof REFRESH_ERROR_REASONS)[number];
-
-/** Why a record from upstream was not turned into a key. */
-export const SKIP_REASONS = ['missing_id', 'duplicate_id', 'not_an_object'] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
+/** The sources a workspace is read from, each with its own health: the `source` label. */
+export const SOURCES = ENDPOINTS;
 
 export const INFO_LABELS = [
   'workspace',
@@ -108,6 +98,38 @@ export const families = {
     computed: 'snapshot',
     presence: 'keys with a budget token limit',
   },
+  keyBudgetUsageAmount: {
+    name: 'orq_api_key_budget_usage_amount',
+    type: 'gauge',
+    help: `Spent this budget period by the API key, in the budget's currency (USD), from orq.ai's budgets API. ${CACHED}`,
+    labels: [...KEY, 'period'],
+    computed: 'snapshot',
+    presence: 'keys with a budget in /v2/budgets that reports spending',
+  },
+  keyBudgetUsageTokens: {
+    name: 'orq_api_key_budget_usage_tokens',
+    type: 'gauge',
+    help: `Tokens used this budget period by the API key, from orq.ai's budgets API. ${CACHED}`,
+    labels: [...KEY, 'period'],
+    computed: 'snapshot',
+    presence: 'keys with a budget in /v2/budgets that reports tokens',
+  },
+  keyBudgetUsageRequests: {
+    name: 'orq_api_key_budget_usage_requests',
+    type: 'gauge',
+    help: `Requests by the API key in the last 60 seconds (the rate limit's window), from orq.ai's budgets API. ${CACHED}`,
+    labels: KEY,
+    computed: 'snapshot',
+    presence: 'keys with a budget in /v2/budgets that reports requests',
+  },
+  keyBudgetAlertThreshold: {
+    name: 'orq_api_key_budget_alert_threshold_ratio',
+    type: 'gauge',
+    help: `The lowest budget-alert threshold set in orq.ai for the key's budget, as a ratio of the limit (0.8 for 80%), per dimension (cost, tokens). ${CACHED}`,
+    labels: [...KEY, 'period', 'dimension'],
+    computed: 'snapshot',
+    presence: 'keys whose budget has alerts configured in orq.ai',
+  },
   keyRateLimit: {
     name: 'orq_api_key_rate_limit_requests_per_minute',
     type: 'gauge',
@@ -123,6 +145,14 @@ export const families = {
     labels: KEY,
     computed: 'snapshot',
     presence: 'keys that were used',
+  },
+  projectInfo: {
+    name: 'orq_project_info',
+    type: 'gauge',
+    help: `Always 1: one series per project of the workspace, with its name; join on project_id to name the projects of key series. ${CACHED}`,
+    labels: ['workspace', 'project_id', 'project_name', 'archived'],
+    computed: 'snapshot',
+    presence: 'every project, with or without keys',
   },
   keys: {
     name: 'orq_api_keys',
@@ -212,11 +242,27 @@ export const families = {
     computed: 'exporter',
     presence: 'always, every reason',
   },
+  sourceUp: {
+    name: 'orq_exporter_source_up',
+    type: 'gauge',
+    help: `1 if the last fetch of this source (${SOURCES.join(', ')}) from the orq.ai API succeeded, else 0.`,
+    labels: ['workspace', 'source'],
+    computed: 'exporter',
+    presence: 'each source switched on (0 until its first fetch ends)',
+  },
+  sourceLastSuccess: {
+    name: 'orq_exporter_source_last_success_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time of the last successful fetch of this source (0 before the first).',
+    labels: ['workspace', 'source'],
+    computed: 'exporter',
+    presence: 'each source switched on',
+  },
   apiRequests: {
     name: 'orq_exporter_api_requests_total',
     type: 'counter',
-    help: 'Requests made to the orq.ai API by HTTP status code ("error" when no response came, "timeout" when it came too late).',
-    labels: ['workspace', 'code'],
+    help: `Requests made to the orq.ai API by endpoint (${ENDPOINTS.join(', ')}) and HTTP status code ("error" when no response came, "timeout" when it came too late).`,
+    labels: ['workspace', 'endpoint', 'code'],
     computed: 'exporter',
     presence: 'each code seen',
   },

@@ -1,24 +1,43 @@
 /**
  * The exporter's own instrumentation, on a prom-client registry handed in (so each test has
- * its own): refresh outcomes, API requests, skipped records, build info and process metrics.
+ * its own): refresh outcomes, source health, API requests, skipped records, build info and
+ * process metrics. It takes plain outcomes, and knows nothing of how they were produced.
  */
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import type { RefreshOutcome } from '../poller.js';
-import { REFRESH_ERROR_REASONS, SKIP_REASONS, families } from './families.js';
+import { SKIP_REASONS, type SkipReason } from '../orq/api-key.js';
+import { REFRESH_ERROR_REASONS, type RefreshErrorReason } from '../orq/errors.js';
+import { SOURCES, families } from './families.js';
 
 const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** How one refresh of a workspace's key list ended. */
+export interface RefreshResult {
+  readonly workspace: string;
+  readonly ok: boolean;
+  readonly durationSeconds: number;
+  /** Unix seconds when the refresh ended. */
+  readonly endedAt: number;
+  /** Why it failed, when it did. */
+  readonly reason?: RefreshErrorReason | undefined;
+  /** Records skipped by a successful refresh, by reason. */
+  readonly skipped?: Readonly<Record<SkipReason, number>> | undefined;
+}
 
 export interface HealthMetricsOptions {
   readonly registry: Registry;
   readonly workspaces: readonly string[];
+  /** The sources read from each workspace (api_keys always; budgets and projects when switched on); default all. */
+  readonly sources?: readonly string[] | undefined;
   readonly refreshIntervalSeconds: number;
   readonly build: { readonly version: string; readonly revision: string };
-  readonly processMetrics?: boolean;
+  readonly processMetrics?: boolean | undefined;
 }
 
 export interface HealthMetrics {
-  recordOutcome(outcome: RefreshOutcome): void;
-  recordApiRequest(workspace: string, code: string): void;
+  recordRefresh(result: RefreshResult): void;
+  /** A source's fetch ended; `at` is Unix seconds, only used on success. */
+  recordSource(workspace: string, source: string, ok: boolean, at: number): void;
+  recordApiRequest(workspace: string, endpoint: string, code: string): void;
 }
 
 export function createHealthMetrics(options: HealthMetricsOptions): HealthMetrics {
@@ -40,6 +59,8 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
     registers,
   });
   const errors = counter(families.refreshErrors);
+  const sourceUp = gauge(families.sourceUp);
+  const sourceSuccessAt = gauge(families.sourceLastSuccess);
   const requests = counter(families.apiRequests);
   const skipped = counter(families.skippedRecords);
   const build = gauge(families.buildInfo);
@@ -54,6 +75,10 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
     duration.zero({ workspace });
     for (const reason of REFRESH_ERROR_REASONS) errors.inc({ workspace, reason }, 0);
     for (const reason of SKIP_REASONS) skipped.inc({ workspace, reason }, 0);
+    for (const source of options.sources ?? SOURCES) {
+      sourceUp.set({ workspace, source }, 0);
+      sourceSuccessAt.set({ workspace, source }, 0);
+    }
   }
   if (options.processMetrics !== false) {
     collectDefaultMetrics({ register: options.registry });
@@ -63,23 +88,27 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
   }
 
   return {
-    recordOutcome(outcome) {
-      const workspace = outcome.workspace;
-      duration.observe({ workspace }, outcome.durationSeconds);
-      endedAt.set({ workspace }, outcome.endedAt);
-      success.set({ workspace }, outcome.ok ? 1 : 0);
-      if (outcome.ok) {
-        successAt.set({ workspace }, outcome.endedAt);
+    recordRefresh(result) {
+      const workspace = result.workspace;
+      duration.observe({ workspace }, result.durationSeconds);
+      endedAt.set({ workspace }, result.endedAt);
+      success.set({ workspace }, result.ok ? 1 : 0);
+      if (result.ok) {
+        successAt.set({ workspace }, result.endedAt);
         for (const reason of SKIP_REASONS) {
-          const n = outcome.list?.skipped[reason] ?? 0;
+          const n = result.skipped?.[reason] ?? 0;
           if (n > 0) skipped.inc({ workspace, reason }, n);
         }
-      } else if (outcome.error) {
-        errors.inc({ workspace, reason: outcome.error.reason });
+      } else if (result.reason !== undefined) {
+        errors.inc({ workspace, reason: result.reason });
       }
     },
-    recordApiRequest(workspace, code) {
-      requests.inc({ workspace, code });
+    recordSource(workspace, source, ok, at) {
+      sourceUp.set({ workspace, source }, ok ? 1 : 0);
+      if (ok) sourceSuccessAt.set({ workspace, source }, at);
+    },
+    recordApiRequest(workspace, endpoint, code) {
+      requests.inc({ workspace, endpoint, code });
     },
   };
 }

@@ -5,7 +5,8 @@
  * Everything is written straight into Buffers; a snapshot keeps no per-key JS strings.
  */
 import type { ApiKey } from '../orq/api-key.js';
-import type { Snapshot } from '../snapshot.js';
+import type { BudgetAlert } from '../orq/budget.js';
+import { budgetsOf, rateLimitOf, type Snapshot } from '../snapshot.js';
 import { ByteWriter } from './bytes.js';
 import { COUNT_LABELS, families, type Family } from './families.js';
 import { escapeLabelValue, formatValue, labelSet } from './text.js';
@@ -14,11 +15,16 @@ import { escapeLabelValue, formatValue, labelSet } from './text.js';
 export const SNAPSHOT_FAMILIES: readonly Family[] = [
   families.keys,
   families.keyInfo,
+  families.projectInfo,
   families.keyCreated,
   families.keyExpiry,
   families.keyLastUsed,
   families.keyBudgetAmount,
   families.keyBudgetTokenLimit,
+  families.keyBudgetUsageAmount,
+  families.keyBudgetUsageTokens,
+  families.keyBudgetUsageRequests,
+  families.keyBudgetAlertThreshold,
   families.keyRateLimit,
 ];
 
@@ -60,7 +66,12 @@ export function prepareSnapshot(snapshot: Snapshot): PreparedSnapshot {
   const lastUsed = new ByteWriter(n * 90);
   const budgetAmount = new ByteWriter(n * 30);
   const budgetTokens = new ByteWriter(n * 35);
+  const usageAmount = new ByteWriter(n * 30);
+  const usageTokens = new ByteWriter(n * 30);
+  const usageRequests = new ByteWriter(n * 30);
+  const alertThresholds = new ByteWriter(n * 30);
   const rateLimit = new ByteWriter(n * 40);
+  const projects = new ByteWriter((snapshot.projects?.length ?? 0) * 120);
   const counts = new Map<string, number>();
   const expiringLabels: string[] = [];
   const expiringAt: number[] = [];
@@ -81,14 +92,33 @@ export function prepareSnapshot(snapshot: Snapshot): PreparedSnapshot {
       usedLabels.push(idLabels);
       usedAt.push(key.lastUsedAt);
     }
-    if (key.budget !== null) {
-      const withPeriod = `${idLabels.slice(0, -1)},period="${key.budget.period}"}`;
-      if (key.budget.amount !== null) line(budgetAmount, families.keyBudgetAmount.name, withPeriod, key.budget.amount);
-      if (key.budget.tokenLimit !== null) line(budgetTokens, families.keyBudgetTokenLimit.name, withPeriod, key.budget.tokenLimit);
+    let requests: number | null = null;
+    for (const budget of budgetsOf(snapshot, key)) {
+      // The period is a closed set of plain words (api-key.ts): no escaping needed.
+      const withPeriod = `${idLabels.slice(0, -1)},period="${budget.period}"}`;
+      if (budget.amount !== null) line(budgetAmount, families.keyBudgetAmount.name, withPeriod, budget.amount);
+      if (budget.tokenLimit !== null) line(budgetTokens, families.keyBudgetTokenLimit.name, withPeriod, budget.tokenLimit);
+      const usage = budget.usage;
+      if (usage !== null) {
+        if (usage.amount !== null) line(usageAmount, families.keyBudgetUsageAmount.name, withPeriod, usage.amount);
+        if (usage.tokens !== null) line(usageTokens, families.keyBudgetUsageTokens.name, withPeriod, usage.tokens);
+        // Every budget of a key counts the same requests in the same rolling minute.
+        if (usage.requests !== null) requests = Math.max(requests ?? 0, usage.requests);
+      }
+      for (const [dimension, ratio] of lowestThresholds(budget.alerts)) {
+        line(alertThresholds, families.keyBudgetAlertThreshold.name, `${withPeriod.slice(0, -1)},dimension="${dimension}"}`, ratio);
+      }
     }
-    if (key.rateLimitPerMinute !== null) line(rateLimit, families.keyRateLimit.name, idLabels, key.rateLimitPerMinute);
+    if (requests !== null) line(usageRequests, families.keyBudgetUsageRequests.name, idLabels, requests);
+    const rate = rateLimitOf(snapshot, key);
+    if (rate !== null) line(rateLimit, families.keyRateLimit.name, idLabels, rate);
     const group = labelSet(COUNT_LABELS, [snapshot.workspace, key.status, key.projectId, key.ownerType, key.legacyTokenFamily]);
     counts.set(group, (counts.get(group) ?? 0) + 1);
+  }
+
+  for (const project of snapshot.projects ?? []) {
+    const labels = labelSet(['workspace', 'project_id', 'project_name', 'archived'], [snapshot.workspace, project.id, project.name, String(project.archived)]);
+    line(projects, families.projectInfo.name, labels, 1);
   }
 
   const count = new ByteWriter(counts.size * 160);
@@ -97,11 +127,16 @@ export function prepareSnapshot(snapshot: Snapshot): PreparedSnapshot {
   const byFamily = new Map<Family, ByteWriter>([
     [families.keys, count],
     [families.keyInfo, info],
+    [families.projectInfo, projects],
     [families.keyCreated, created],
     [families.keyExpiry, expiry],
     [families.keyLastUsed, lastUsed],
     [families.keyBudgetAmount, budgetAmount],
     [families.keyBudgetTokenLimit, budgetTokens],
+    [families.keyBudgetUsageAmount, usageAmount],
+    [families.keyBudgetUsageTokens, usageTokens],
+    [families.keyBudgetUsageRequests, usageRequests],
+    [families.keyBudgetAlertThreshold, alertThresholds],
     [families.keyRateLimit, rateLimit],
   ]);
   return {
@@ -138,6 +173,19 @@ function clockLines(name: string, labels: readonly string[], at: readonly number
 
 function line(out: ByteWriter, name: string, labels: string, value: number): void {
   out.text(`${name}${labels} ${formatValue(value)}\n`);
+}
+
+/**
+ * The lowest threshold per dimension: the first point at which the team asked to hear of the
+ * budget, and one series per dimension however many alerts orq.ai has for it.
+ */
+function lowestThresholds(alerts: readonly BudgetAlert[]): Map<string, number> {
+  const lowest = new Map<string, number>();
+  for (const alert of alerts) {
+    const current = lowest.get(alert.dimension);
+    if (current === undefined || alert.thresholdRatio < current) lowest.set(alert.dimension, alert.thresholdRatio);
+  }
+  return lowest;
 }
 
 /** The info label set, extending the key's `{workspace,api_key_id}` set. */

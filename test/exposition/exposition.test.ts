@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Exposition } from '../../src/exposition/exposition.js';
 import { allFamilies } from '../../src/exposition/families.js';
-import type { Snapshot } from '../../src/snapshot.js';
+import type { KeyBudget } from '../../src/orq/budget.js';
+import { budgetsByKey, type Snapshot } from '../../src/snapshot.js';
 import { apiKey } from '../support/keys.js';
 
 const NOW = 1_800_000_000; // seconds
@@ -146,5 +147,81 @@ describe('Exposition', () => {
     current = { ...snapshot, version: 2, keys: [] };
     expect(await e.text()).not.toContain('orq_api_key_info{');
     expect(e.renders).toBe(4);
+  });
+
+  it('shows budgets from the budgets API with their spending, per period, and the lowest alert threshold per dimension', async () => {
+    const budget = (apiKeyId: string, period: KeyBudget['period'], extra: Partial<KeyBudget>): KeyBudget => ({
+      id: `${apiKeyId}-${period}`,
+      apiKeyId,
+      period,
+      amount: null,
+      tokenLimit: null,
+      requestsPerMinute: null,
+      usage: null,
+      alerts: [],
+      ...extra,
+    });
+    const withBudgets: Snapshot = {
+      ...snapshot,
+      budgets: budgetsByKey([
+        budget('k1', 'monthly', {
+          amount: 500,
+          tokenLimit: 2_000_000,
+          usage: { amount: 412.5, tokens: 1_500_000, requests: 12 },
+          alerts: [
+            { dimension: 'cost', thresholdRatio: 0.9 },
+            { dimension: 'cost', thresholdRatio: 0.5 },
+            { dimension: 'tokens', thresholdRatio: 0.75 },
+          ],
+        }),
+        budget('k1', 'daily', { amount: 20, usage: { amount: 3, tokens: null, requests: 40 }, requestsPerMinute: 100 }),
+        budget('k4', 'weekly', { tokenLimit: 1_000, requestsPerMinute: 30, usage: { amount: null, tokens: 10, requests: null } }),
+      ]),
+    };
+    const text = await exposition([withBudgets]).text();
+    // k1's embedded budget gives way to the budgets API's; k3 keeps its embedded one.
+    expect(series(text, 'orq_api_key_budget_amount')).toEqual([
+      'orq_api_key_budget_amount{workspace="acme",api_key_id="k1",period="monthly"} 500',
+      'orq_api_key_budget_amount{workspace="acme",api_key_id="k1",period="daily"} 20',
+    ]);
+    expect(series(text, 'orq_api_key_budget_token_limit')).toEqual([
+      'orq_api_key_budget_token_limit{workspace="acme",api_key_id="k1",period="monthly"} 2000000',
+      'orq_api_key_budget_token_limit{workspace="acme",api_key_id="k3",period="daily"} 5000',
+      'orq_api_key_budget_token_limit{workspace="acme",api_key_id="k4",period="weekly"} 1000',
+    ]);
+    expect(series(text, 'orq_api_key_budget_usage_amount')).toEqual([
+      'orq_api_key_budget_usage_amount{workspace="acme",api_key_id="k1",period="monthly"} 412.5',
+      'orq_api_key_budget_usage_amount{workspace="acme",api_key_id="k1",period="daily"} 3',
+    ]);
+    expect(series(text, 'orq_api_key_budget_usage_tokens')).toEqual([
+      'orq_api_key_budget_usage_tokens{workspace="acme",api_key_id="k1",period="monthly"} 1500000',
+      'orq_api_key_budget_usage_tokens{workspace="acme",api_key_id="k4",period="weekly"} 10',
+    ]);
+    expect(series(text, 'orq_api_key_budget_usage_requests')).toEqual(['orq_api_key_budget_usage_requests{workspace="acme",api_key_id="k1"} 40']);
+    expect(series(text, 'orq_api_key_budget_alert_threshold_ratio')).toEqual([
+      'orq_api_key_budget_alert_threshold_ratio{workspace="acme",api_key_id="k1",period="monthly",dimension="cost"} 0.5',
+      'orq_api_key_budget_alert_threshold_ratio{workspace="acme",api_key_id="k1",period="monthly",dimension="tokens"} 0.75',
+    ]);
+    // The key's own limit wins; a key without one takes its budget's.
+    expect(series(text, 'orq_api_key_rate_limit_requests_per_minute')).toEqual([
+      'orq_api_key_rate_limit_requests_per_minute{workspace="acme",api_key_id="k1"} 600',
+      'orq_api_key_rate_limit_requests_per_minute{workspace="acme",api_key_id="k4"} 30',
+    ]);
+  });
+
+  it('names every project of the workspace, with or without keys, escaped', async () => {
+    const withProjects: Snapshot = {
+      ...snapshot,
+      projects: [
+        { id: 'proj_a', name: 'Checkout "EU"', archived: false },
+        { id: 'proj_empty', name: 'Nothing here\\yet', archived: true },
+      ],
+    };
+    const text = await exposition([withProjects]).text();
+    expect(series(text, 'orq_project_info')).toEqual([
+      'orq_project_info{workspace="acme",project_id="proj_a",project_name="Checkout \\"EU\\"",archived="false"} 1',
+      'orq_project_info{workspace="acme",project_id="proj_empty",project_name="Nothing here\\\\yet",archived="true"} 1',
+    ]);
+    expect(series(await exposition([snapshot]).text(), 'orq_project_info')).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { createHealthMetrics } from '../../src/exposition/health.js';
 import { createApp } from '../../src/http/app.js';
 import { silentLogger } from '../../src/log.js';
 import type { ApiKey } from '../../src/orq/api-key.js';
-import { parseRecord } from '../../src/orq/records.js';
+import { parseApiKey } from '../../src/orq/wire/api-key.js';
 import type { Snapshot } from '../../src/snapshot.js';
 import { generateKeys, toShapeA } from '../../src/simulator/index.js';
 import { apiKey } from '../support/keys.js';
@@ -23,7 +23,7 @@ const NOW_MS = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 function workspaceOf(count: number): ApiKey[] {
   return generateKeys({ count, seed: 11, now: NOW_MS }).map((k) => {
-    const record = parseRecord(JSON.parse(JSON.stringify(toShapeA(k))));
+    const record = parseApiKey(JSON.parse(JSON.stringify(toShapeA(k))));
     if (!record.ok) throw new Error(`generated key not parsed: ${record.reason}`);
     return record.key;
   });

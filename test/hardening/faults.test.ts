@@ -8,8 +8,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RefreshErrorReason } from '../../src/exposition/families.js';
-import type { RefreshOutcome } from '../../src/poller.js';
+import type { RefreshErrorReason } from '../../src/orq/errors.js';
+import type { RefreshOutcome } from '../../src/workspace/refresh.js';
 import { errorBody, generateKeys, startSimulator, type ErrorBodyForm, type Fault, type SimKey, type Simulator } from '../../src/simulator/index.js';
 import { seriesOf, startStack, TOKEN, valueOf, type Stack } from '../support/stack.js';
 import { makeCerts, type TestCerts } from './support/certs.js';

@@ -10,7 +10,6 @@ import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Exposition } from '../../src/exposition/exposition.js';
-import { REFRESH_ERROR_REASONS, SKIP_REASONS } from '../../src/exposition/families.js';
 import {
   BUDGET_PERIODS,
   KEY_STATUSES,
@@ -18,11 +17,14 @@ import {
   OWNER_TYPES,
   PERMISSION_MODES,
   PROJECT_SCOPES,
+  SKIP_REASONS,
   type ApiKey,
 } from '../../src/orq/api-key.js';
 import { OrqClient } from '../../src/orq/client.js';
-import { RefreshError } from '../../src/orq/errors.js';
-import { MAX_LABEL_LENGTH, parsePage, parseRecord } from '../../src/orq/records.js';
+import { REFRESH_ERROR_REASONS, RefreshError } from '../../src/orq/errors.js';
+import { parseApiKey as parseRecord } from '../../src/orq/wire/api-key.js';
+import { parseListPage as parsePage } from '../../src/orq/wire/list-page.js';
+import { MAX_LABEL_LENGTH } from '../../src/orq/wire/values.js';
 import type { Snapshot } from '../../src/snapshot.js';
 import { seriesOf, startStack, valueOf, type Stack } from '../support/stack.js';
 import { formatProblems, promtoolCheck, promtoolPath } from './support/exposition-format.js';

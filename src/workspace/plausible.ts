@@ -1,0 +1,22 @@
+/**
+ * Whether a complete key list is believable enough to replace the last good snapshot. A list
+ * that lost every key, or is mostly records the exporter cannot read, is far likelier to be an
+ * upstream fault than the truth; publishing it would make every key series vanish and every
+ * expiry alert resolve in silence. Such a list fails the refresh as invalid_response instead.
+ */
+import type { KeyList } from '../orq/client.js';
+
+/** More unusable records than this share of what arrived fails the refresh. */
+export const MAX_UNUSABLE_SHARE = 0.1;
+
+/** Why the list is refused, or undefined when it may be published. */
+export function implausibility(list: KeyList, previousKeys: number | undefined): string | undefined {
+  const unusable = list.skipped.missing_id + list.skipped.not_an_object;
+  if (list.keys.length === 0 && previousKeys !== undefined && previousKeys > 0) {
+    return `upstream listed no usable key (${list.received} records, ${unusable} unusable) where the last good snapshot had ${previousKeys}; keeping that snapshot`;
+  }
+  if (list.received > 0 && unusable > list.received * MAX_UNUSABLE_SHARE) {
+    return `${unusable} of ${list.received} records have no id or are not objects (more than ${MAX_UNUSABLE_SHARE * 100}%); keeping the last good snapshot`;
+  }
+  return undefined;
+}
