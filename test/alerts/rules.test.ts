@@ -56,6 +56,12 @@ describe('alerts/orq-api-keys.rules.yml content', () => {
       'orq_exporter_last_refresh_success_timestamp_seconds',
       'orq_exporter_refresh_interval_seconds',
       'orq_exporter_refresh_errors_total',
+      'orq_api_key_budget_amount',
+      'orq_api_key_budget_token_limit',
+      'orq_api_key_budget_usage_amount',
+      'orq_api_key_budget_usage_tokens',
+      'orq_api_key_budget_alert_threshold_ratio',
+      'orq_exporter_source_up',
     ]) {
       expect(used, name).toContain(name);
     }
@@ -102,6 +108,22 @@ describe('alerts/orq-api-keys.rules.yml content', () => {
     for (const alert of alerts.filter((a) => a.alert.startsWith('OrqApiKeyExpiring'))) {
       expect(alert.expr).not.toMatch(/\b(14|3)\b/);
     }
+  });
+
+  it('keeps budget thresholds in records, not in the alert expressions', () => {
+    const thresholds = rules.filter((r) => r.record?.endsWith('_threshold_ratio'));
+    expect(Object.fromEntries(thresholds.map((r) => [r.record, r.expr]))).toEqual({
+      'orq:api_key_budget_warning_threshold_ratio': 'vector(0.8)',
+      'orq:api_key_budget_critical_threshold_ratio': 'vector(0.95)',
+    });
+    const budgetAlerts = alerts.filter((a) => a.alert.startsWith('OrqApiKeyBudget'));
+    expect(budgetAlerts.length).toBeGreaterThanOrEqual(3);
+    for (const alert of budgetAlerts) expect(alert.expr).not.toMatch(/\b0?\.(8|95)\b|\b(80|95)\b/);
+  });
+
+  it('names the project of a key in every key alert where a name is known', () => {
+    const keyAlerts = alerts.filter((a) => a.alert.startsWith('OrqApiKey') && !a.alert.startsWith('OrqApiKeysExporter'));
+    for (const alert of keyAlerts) expect(alert.annotations?.description, alert.alert).toContain('orq_project_info{workspace=%q,project_id=%q}');
   });
 });
 
