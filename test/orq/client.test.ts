@@ -32,7 +32,7 @@ describe('OrqClient.listApiKeys', () => {
     const { simulator, client } = await setUp(1_000, 3);
     const failure = await client.listApiKeys(new AbortController().signal).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RefreshError);
-    expect(failure).toMatchObject({ reason: 'pagination', message: 'more than 3 pages: giving up rather than looping' });
+    expect(failure).toMatchObject({ reason: 'pagination', message: 'more than 3 keys pages: giving up rather than looping' });
     expect(simulator.requests).toHaveLength(3);
   });
 });

@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RefreshError } from '../../src/orq/errors.js';
+import { classify, Transport } from '../../src/orq/transport.js';
+
+let server: Server | undefined;
+let transport: Transport | undefined;
+afterEach(async () => {
+  await transport?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = transport = undefined;
+});
+
+async function upstream(answer: (n: number) => { status: number; body: string; headers?: Record<string, string> }): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  let n = 0;
+  server = createServer((req, res) => {
+    seen.push(req.headers.authorization ?? '');
+    const a = answer(n++);
+    res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(a.body);
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+const limits = { maxBytes: 1024 * 1024, maxItems: 1000 };
+
+function make(url: string, token: string, extra: Partial<ConstructorParameters<typeof Transport>[0]> = {}): Transport {
+  transport = new Transport({
+    baseUrl: url,
+    token,
+    requestTimeoutMs: 2_000,
+    maxRetries: 2,
+    backoffBaseMs: 1,
+    userAgent: 'test',
+    redact: (t) => t.split(token).join('[REDACTED]'),
+    sleep: async () => undefined,
+    ...extra,
+  });
+  return transport;
+}
+
+describe('Transport', () => {
+  it.each([
+    ['a non-Latin-1 letter', 'sk-orq-ключ-1234567890abcdef'],
+    ['a zero-width space', 'sk-orq-abc\u200bdef-1234567890'],
+    ['a NUL', 'sk-orq-abc\u0000def-1234567890'],
+    ['a control character', 'sk-orq-abc\u001bdef-1234567890'],
+    ['a space', 'sk-orq-abc def-1234567890'],
+  ])('refuses a token with %s at once, without sending it (undici would never settle)', async (_what, token) => {
+    const { url, seen } = await upstream(() => ({ status: 200, body: '[]' }));
+    const error = await make(url, token).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshError);
+    expect(error).toMatchObject({ reason: 'auth', message: 'the API token holds characters an HTTP header cannot carry (only visible ASCII)' });
+    expect(seen).toEqual([]);
+  });
+
+  it('logs each request, retry and rate-limit wait at debug, never the token', async () => {
+    const token = 'sk-orq-01HZZZZZZZZZZZZZZZZZZZZZZZ-secret';
+    const { url } = await upstream((n) =>
+      n === 0
+        ? { status: 503, body: `{"message":"busy ${token}"}` }
+        : n === 1
+          ? { status: 200, body: '[]', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } }
+          : { status: 200, body: '[]' },
+    );
+    const lines: Array<[string, Record<string, unknown>]> = [];
+    const t = make(url, token, { debug: (msg, fields) => lines.push([msg, fields]) });
+    await t.getJson('budgets', '/v2/budgets', AbortSignal.timeout(5_000), limits);
+    await t.getJson('budgets', '/v2/budgets', AbortSignal.timeout(5_000), limits);
+    expect(lines.map(([msg, f]) => `${msg} ${String(f['result'] ?? f['reason'] ?? '')}`)).toEqual([
+      'upstream request 503',
+      'retrying upstream request server_error',
+      'upstream request 200',
+      'waiting for the upstream rate-limit window ',
+      'upstream request 200',
+    ]);
+    expect(lines[0]?.[1]).toMatchObject({ endpoint: 'budgets', attempt: 1 });
+    expect(JSON.stringify(lines)).not.toContain(token);
+  });
+
+  it('refuses a body with more records than allowed before parsing it', async () => {
+    const { url } = await upstream(() => ({ status: 200, body: `[${'1,'.repeat(1_500)}1]` }));
+    const error = await make(url, 'tok-0123456789abcdef').getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'invalid_response', message: 'response holds more than 1000 records' });
+  });
+
+  it('counts every request with its endpoint and code', async () => {
+    const { url } = await upstream((n) => (n === 0 ? { status: 500, body: '{}' } : { status: 200, body: '[]' }));
+    const codes: string[] = [];
+    await make(url, 'tok-0123456789abcdef', { onRequest: (endpoint, code) => codes.push(`${endpoint} ${code}`) }).getJson('projects', '/v2/projects', AbortSignal.timeout(5_000), limits);
+    expect(codes).toEqual(['projects 500', 'projects 200']);
+  });
+});
+
+describe('classify', () => {
+  const signal = new AbortController().signal;
+  it.each([
+    [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'network'],
+    [Object.assign(new Error('headers'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), 'timeout'],
+    [new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) }), 'network'],
+    [new RangeError('Map maximum size exceeded'), 'invalid_response'],
+    [new TypeError('boom'), 'invalid_response'],
+  ])('%s is %s', (error, reason) => {
+    expect(classify(error, signal).reason).toBe(reason);
+  });
+
+  it('says timeout for anything once the signal aborted', () => {
+    const abort = new AbortController();
+    abort.abort();
+    expect(classify(new Error('aborted'), abort.signal).reason).toBe('timeout');
+  });
+});
