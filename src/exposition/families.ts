@@ -274,6 +274,14 @@ export const families = {
     computed: 'exporter',
     presence: 'always, every reason',
   },
+  ownKey: {
+    name: 'orq_exporter_api_key_info',
+    type: 'gauge',
+    help: 'Always 1: the API key the exporter polls this workspace with (from its token, sk-orq-<key_id>-<secret>; never any part of the secret), to join with that key\'s own series.',
+    labels: ['workspace', 'api_key_id'],
+    computed: 'exporter',
+    presence: 'workspaces whose token has the form sk-orq-<key_id>-<secret>',
+  },
   buildInfo: {
     name: 'orq_exporter_build_info',
     type: 'gauge',

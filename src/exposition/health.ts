@@ -38,6 +38,8 @@ export interface HealthMetrics {
   /** A source's fetch ended; `at` is Unix seconds, only used on success. */
   recordSource(workspace: string, source: string, ok: boolean, at: number): void;
   recordApiRequest(workspace: string, endpoint: string, code: string): void;
+  /** The key the workspace is polled with, or undefined when its token does not name one. */
+  recordOwnKey(workspace: string, apiKeyId: string | undefined): void;
 }
 
 export function createHealthMetrics(options: HealthMetricsOptions): HealthMetrics {
@@ -63,6 +65,8 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
   const sourceSuccessAt = gauge(families.sourceLastSuccess);
   const requests = counter(families.apiRequests);
   const skipped = counter(families.skippedRecords);
+  const ownKey = gauge(families.ownKey);
+  const ownKeys = new Map<string, string>();
   const build = gauge(families.buildInfo);
 
   build.set({ version: options.build.version, revision: options.build.revision, nodejs_version: process.version }, 1);
@@ -109,6 +113,16 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
     },
     recordApiRequest(workspace, endpoint, code) {
       requests.inc({ workspace, endpoint, code });
+    },
+    recordOwnKey(workspace, apiKeyId) {
+      // A rotated token may name another key: the old series goes, never two at once.
+      const previous = ownKeys.get(workspace);
+      if (previous !== undefined) ownKey.remove({ workspace, api_key_id: previous });
+      ownKeys.delete(workspace);
+      if (apiKeyId !== undefined) {
+        ownKey.set({ workspace, api_key_id: apiKeyId }, 1);
+        ownKeys.set(workspace, apiKeyId);
+      }
     },
   };
 }

@@ -9,6 +9,7 @@ import type { WorkspaceStatus } from '../http/landing.js';
 import { redactor, type Logger } from '../log.js';
 import { OrqClient, type ClientOptions } from '../orq/client.js';
 import { RefreshError } from '../orq/errors.js';
+import { keyIdOfToken } from '../orq/token.js';
 import type { KeyBudget } from '../orq/budget.js';
 import { Poller, type SetTimer } from '../poller.js';
 import { budgetsByKey, type Snapshot } from '../snapshot.js';
@@ -87,6 +88,7 @@ export class Workspace {
       now: deps.now,
       connect: deps.connect,
     });
+    deps.health.recordOwnKey(config.name, keyIdOfToken(config.token));
     this.#poller = new Poller<RefreshOutcome>({
       intervalMs: deps.settings.refreshIntervalMs,
       deadlineMs: deps.settings.refreshTimeoutMs,

@@ -194,3 +194,11 @@ describe('Workspace', () => {
     expect(w.ws.status().baseUrl).toBe('https://orq.example/[REDACTED]/api');
   });
 });
+
+describe('the key the workspace is polled with', () => {
+  it('is published from a token of the form sk-orq-<key_id>-<secret>, never the secret', async () => {
+    const w = workspace();
+    expect(await w.metric('orq_exporter_api_key_info', { workspace: 'w' })).toBe(1);
+    expect(await w.metric('orq_exporter_api_key_info', { api_key_id: '01HZZZZZZZZZZZZZZZZZZZZZZZ' })).toBe(1);
+  });
+});
