@@ -1,7 +1,8 @@
 /**
  * Writes every generated file from the code and alerts/orq-api-keys.rules.yml: the Grafana
- * dashboards. Compiled by tsc like the exporter, so a type error stops it before it writes
- * anything. From the repository root:
+ * dashboards and the Kubernetes PrometheusRule, which both follow the rule file, so one command
+ * after editing it. Compiled by tsc like the exporter, so a type error stops it before it
+ * writes anything. From the repository root:
  *
  *   npm run generate               rewrite the files that changed
  *   npm run generate -- --check    write nothing; list the files that are out of date (exit 1)

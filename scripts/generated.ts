@@ -6,8 +6,9 @@ import { parseYaml } from '../src/util/yaml.js';
 import { renderDashboard } from './dashboards/dashboard.js';
 import { overviewDashboard } from './dashboards/overview.js';
 import { readThresholds } from './dashboards/thresholds.js';
+import { renderPrometheusRule } from './prometheusrule.js';
 
-/** The rules Prometheus loads; the dashboards take their thresholds from it. */
+/** The rules Prometheus loads; the dashboards take their thresholds from it, Kubernetes a copy. */
 export const RULES_FILE = 'alerts/orq-api-keys.rules.yml';
 
 export interface GeneratedFile {
@@ -31,6 +32,7 @@ export function generate(rulesText: string): Generated {
     ok: true,
     files: [
       { path: 'dashboards/orq-api-keys-overview.json', text: renderDashboard(overviewDashboard(thresholds.thresholds)) },
+      { path: 'deploy/kubernetes/prometheusrule.yaml', text: renderPrometheusRule(parsed.value, RULES_FILE) },
     ],
   };
 }

@@ -14,7 +14,7 @@ import { run } from '../support/prometheus.js';
 import { withThreshold } from './rules-text.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const OUTPUTS = ['dashboards/orq-api-keys-overview.json'];
+const OUTPUTS = ['dashboards/orq-api-keys-overview.json', 'deploy/kubernetes/prometheusrule.yaml'];
 const committed = (path: string): string => readFileSync(join(root, path), 'utf8');
 
 let compiled: string;
