@@ -2,15 +2,33 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { readThresholds, type Thresholds } from '../../scripts/dashboards/thresholds.js';
+import { generate, RULES_FILE } from '../../scripts/generated.js';
 import { allFamilies } from '../../src/exposition/families.js';
 import { findBinary, metricNamesIn, run } from '../support/prometheus.js';
 import { dashboardQueries, parseLabelValues, substituteVariables, type Dashboard, type Panel } from './queries.js';
+import { withThresholds } from './rules-text.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = join(root, 'dashboards');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const rulesText = readFileSync(join(root, RULES_FILE), 'utf8');
+
+/** What `npm run generate` writes for each dashboard, from a rule file's text. */
+function generatedDashboards(rules: string): Map<string, string> {
+  const result = generate(rules);
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return new Map(result.files.filter((f) => f.path.startsWith('dashboards/')).map((f) => [f.path.slice('dashboards/'.length), f.text]));
+}
+
+function thresholdsOf(rules: string): Thresholds {
+  const result = readThresholds(parse(rules) as unknown);
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.thresholds;
+}
 
 const exported = new Set(
   allFamilies.flatMap((f) =>
@@ -41,10 +59,8 @@ describe.each(files)('%s', (file) => {
   const panels = allPanels(dashboard.panels);
   const dataPanels = panels.filter((p) => p.type !== 'row');
 
-  it('is what scripts/gen-dashboards.mjs generates', async () => {
-    const generated = await run(process.execPath, [join(root, 'scripts/gen-dashboards.mjs'), '--stdout']);
-    expect(generated.code, generated.stderr).toBe(0);
-    expect(text).toBe(generated.stdout);
+  it('is what npm run generate writes', () => {
+    expect(text).toBe(generatedDashboards(rulesText).get(file));
   });
 
   it('is importable from grafana.com and provisionable', () => {
@@ -54,6 +70,9 @@ describe.each(files)('%s', (file) => {
     expect(dashboard.__inputs).toEqual([
       expect.objectContaining({ name: 'DS_PROMETHEUS', type: 'datasource', pluginId: 'prometheus' }),
     ]);
+    // Import checks these: a panel type missing here would load as "panel plugin not found".
+    const required = (dashboard.__requires ?? []).filter((r) => r.type === 'panel').map((r) => r.id);
+    expect(required.sort()).toEqual([...new Set(dataPanels.map((p) => p.type))].sort());
   });
 
   it('refers to the datasource only through ${datasource}', () => {
@@ -112,19 +131,65 @@ describe.each(files)('%s', (file) => {
     }
   });
 
-  it('colours days left red under 3, orange under 14, green after', () => {
+  it('colours days left red inside the critical window, orange inside the warning one, green after', () => {
+    const { expiryCriticalDays, expiryWarningDays } = thresholdsOf(rulesText);
     const expiring = dataPanels.find((p) => p.type === 'table' && /expiring/i.test(p.title));
-    const override = expiring?.fieldConfig?.overrides?.find((o) => o.matcher.options === 'Days left');
-    const thresholds = override?.properties.find((p) => p.id === 'thresholds')?.value;
-    expect(thresholds).toEqual({
-      mode: 'absolute',
-      steps: [
-        { color: 'red', value: null },
-        { color: 'orange', value: 3 },
-        { color: 'green', value: 14 },
-      ],
-    });
+    expect(columnThresholds(expiring, 'Days left')).toEqual(steps(['red', null], ['orange', expiryCriticalDays], ['green', expiryWarningDays]));
     expect(expiring?.options?.sortBy).toEqual([{ displayName: 'Days left', desc: false }]);
+  });
+});
+
+function columnThresholds(panel: Panel | undefined, column: string): unknown {
+  const override = panel?.fieldConfig?.overrides?.find((o) => o.matcher.options === column);
+  return override?.properties.find((p) => p.id === 'thresholds')?.value;
+}
+
+function steps(...pairs: [string, number | null][]) {
+  return { mode: 'absolute', steps: pairs.map(([color, value]) => ({ color, value })) };
+}
+
+/** Days as a person writes them in the rule file: whole, or with a decimal part. */
+const days = fc.oneof(fc.integer({ min: 1, max: 36_500 }), fc.integer({ min: 1, max: 99_999 }).map((n) => n / 100));
+const thresholdSets = fc
+  .tuple(days, days, days, days)
+  .filter(([a, b]) => a !== b)
+  .map(([a, b, unusedDays, noExpiryMaxAgeDays]): Thresholds => ({
+    expiryWarningDays: Math.max(a, b),
+    expiryCriticalDays: Math.min(a, b),
+    unusedDays,
+    noExpiryMaxAgeDays,
+  }));
+
+describe('the overview follows the thresholds of the rule file', () => {
+  const committed = JSON.parse(readFileSync(join(dir, 'orq-api-keys-overview.json'), 'utf8')) as Dashboard;
+  const shape = (d: Dashboard) => allPanels(d.panels).map((p) => [p.type, p.gridPos, (p.targets ?? []).map((t) => t.refId)]);
+
+  it('in every window, colour, title and query, with the same panels in the same places', () => {
+    fc.assert(
+      fc.property(thresholdSets, (t) => {
+        const text = generatedDashboards(withThresholds(rulesText, t)).get('orq-api-keys-overview.json') ?? '';
+        const dashboard = JSON.parse(text) as Dashboard;
+        const panels = allPanels(dashboard.panels);
+        const titled = (title: string) => panels.find((p) => p.title === title);
+        const exprs = (p: Panel | undefined) => (p?.targets ?? []).map((q) => q.expr);
+        const day = '86400';
+
+        expect(shape(dashboard)).toEqual(shape(committed));
+        expect(exprs(titled(`Active, expiring < ${t.expiryCriticalDays} days`))).toEqual([expect.stringContaining(`< ${t.expiryCriticalDays} * ${day} > 0`)]);
+        expect(exprs(titled(`Active, expiring < ${t.expiryWarningDays} days`))).toEqual([expect.stringContaining(`< ${t.expiryWarningDays} * ${day} > 0`)]);
+        expect(exprs(titled(`Active, unused ${t.unusedDays}+ days or never`))).toEqual([expect.stringContaining(`> ${t.unusedDays} * ${day}`)]);
+        expect(exprs(titled('Unused active keys'))[0]).toContain(`/ ${day} > ${t.unusedDays}`);
+        // The expiry table shows at least a month, and all of a longer warning window.
+        const window = Math.max(30, t.expiryWarningDays);
+        const expiring = titled(`Active keys expiring within ${window} days`);
+        for (const expr of exprs(expiring)) expect(expr).toContain(`/ ${day} < ${window} > 0`);
+        expect(columnThresholds(expiring, 'Days left')).toEqual(
+          steps(['red', null], ['orange', t.expiryCriticalDays], ['green', t.expiryWarningDays]),
+        );
+        expect(columnThresholds(titled('Active keys without expiry'), 'Age (days)')).toEqual(steps(['green', null], ['orange', t.noExpiryMaxAgeDays]));
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
@@ -151,6 +216,26 @@ describe.skipIf(promtool.path === undefined)(
             },
           ],
         }),
+      );
+      const result = await run(promtool.path ?? 'promtool', ['check', 'rules', rulesFile]);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain(`SUCCESS: ${queries.length} rules found`);
+    });
+
+    it('with the smallest, fractional and largest thresholds too', async () => {
+      const extremes: Thresholds[] = [
+        { expiryCriticalDays: 0.01, expiryWarningDays: 0.02, unusedDays: 0.01, noExpiryMaxAgeDays: 0.01 },
+        { expiryCriticalDays: 2.5, expiryWarningDays: 45.25, unusedDays: 99.9, noExpiryMaxAgeDays: 365 },
+        { expiryCriticalDays: 36_499, expiryWarningDays: 36_500, unusedDays: 36_500, noExpiryMaxAgeDays: 36_500 },
+      ];
+      const queries = extremes.flatMap((t) => {
+        const text = generatedDashboards(withThresholds(rulesText, t)).get('orq-api-keys-overview.json') ?? '';
+        return dashboardQueries(JSON.parse(text) as Dashboard).filter((q) => q.kind === 'panel');
+      });
+      const rulesFile = join(tmp, 'extremes.rules.yml');
+      writeFileSync(
+        rulesFile,
+        stringify({ groups: [{ name: 'dashboard', rules: queries.map((q, i) => ({ record: `dashboard:query_${i}`, expr: substituteVariables(q.expr, '.*') })) }] }),
       );
       const result = await run(promtool.path ?? 'promtool', ['check', 'rules', rulesFile]);
       expect(result.code, result.stdout + result.stderr).toBe(0);

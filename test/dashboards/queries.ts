@@ -42,6 +42,7 @@ export interface Dashboard {
   readonly title: string;
   readonly schemaVersion: number;
   readonly __inputs?: readonly unknown[];
+  readonly __requires?: readonly { readonly type: string; readonly id: string }[];
   readonly panels: readonly Panel[];
   readonly templating: { readonly list: readonly Variable[] };
 }

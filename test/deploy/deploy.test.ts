@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { generate, RULES_FILE } from '../../scripts/generated.js';
 import { SETTINGS } from '../../src/config.js';
 import { findBinary, run } from '../support/prometheus.js';
 
@@ -65,10 +66,11 @@ function only<T extends Manifest>(kind: string): T {
 }
 
 describe('PrometheusRule', () => {
-  it('is exactly what scripts/gen-prometheusrule.mjs generates from the rules file', async () => {
-    const result = await run(process.execPath, [join(root, 'scripts/gen-prometheusrule.mjs'), '--stdout']);
-    expect(result.code, result.stderr).toBe(0);
-    expect(read('deploy/kubernetes/prometheusrule.yaml')).toBe(result.stdout);
+  it('is exactly what npm run generate writes from the rules file', () => {
+    const result = generate(read(RULES_FILE));
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const generated = result.files.find((f) => f.path === 'deploy/kubernetes/prometheusrule.yaml');
+    expect(read('deploy/kubernetes/prometheusrule.yaml')).toBe(generated?.text);
   });
 
   it('carries the same groups as alerts/orq-api-keys.rules.yml', () => {
@@ -232,7 +234,7 @@ describe('Grafana provisioning', () => {
       'kubectl',
       'servicemonitor.yaml',
       'prometheusrule.yaml',
-      'gen-prometheusrule.mjs',
+      'npm run generate',
       'provisioning/datasources/prometheus.yaml',
       'provisioning/dashboards/orq.yaml',
     ]) {
