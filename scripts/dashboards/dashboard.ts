@@ -67,6 +67,20 @@ export function labelVariable(name: string, label: string, query: string): Query
   };
 }
 
+/**
+ * A multi-value variable from the series a PromQL query returns: Grafana's query_result()
+ * prints each series with its labels sorted, and `regex` takes the option's text and value
+ * from them with named groups (`(?<text>…)`, `(?<value>…)`), "All" by default.
+ */
+export function queryResultVariable(name: string, label: string, promql: string, regex: string): QueryVariable {
+  const query = `query_result(${promql})`;
+  return {
+    ...labelVariable(name, label, query),
+    query: { query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 3 },
+    regex,
+  };
+}
+
 /** The oldest Grafana the JSON is written for: schemaVersion 39 and the panel options used. */
 const GRAFANA_VERSION = '10.4.0';
 const SCHEMA_VERSION = 39;

@@ -36,7 +36,14 @@ export type OverrideProperty =
   | { readonly id: 'decimals'; readonly value: number }
   | { readonly id: 'thresholds'; readonly value: ThresholdsConfig }
   | { readonly id: 'color'; readonly value: { readonly mode: 'thresholds' } }
-  | { readonly id: 'custom.cellOptions'; readonly value: { readonly type: 'color-background'; readonly mode: 'basic' } };
+  | { readonly id: 'custom.cellOptions'; readonly value: { readonly type: 'color-background'; readonly mode: 'basic' } | { readonly type: 'color-text' } }
+  | { readonly id: 'mappings'; readonly value: readonly ValueMap[] };
+
+/** Grafana's value mapping: a value shown as a word, in a colour. */
+export interface ValueMap {
+  readonly type: 'value';
+  readonly options: Readonly<Record<string, { readonly text: string; readonly color?: string; readonly index: number }>>;
+}
 
 export interface Override {
   readonly matcher: { readonly id: 'byName'; readonly options: string };
@@ -95,14 +102,16 @@ export interface QueryVariable {
   readonly type: 'query';
   readonly datasource: DatasourceRef;
   readonly definition: string;
-  readonly query: { readonly query: string; readonly refId: string; readonly qryType: 1 };
+  /** qryType 1: label_values(); 3: query_result() */
+  readonly query: { readonly query: string; readonly refId: string; readonly qryType: 1 | 3 };
   readonly refresh: 2;
   readonly multi: true;
   readonly includeAll: true;
   readonly allValue: '.*';
   readonly current: { readonly selected: true; readonly text: readonly ['All']; readonly value: readonly ['$__all'] };
   readonly options: readonly [];
-  readonly regex: '';
+  /** Applied to each option; with query_result(), named groups text and value pick them out. */
+  readonly regex: string;
   readonly sort: 1;
   readonly hide: 0;
   readonly skipUrlSync: false;

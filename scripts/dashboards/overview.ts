@@ -8,7 +8,7 @@
  * To add a panel, add one builder call to a section's list; it is placed after the one before.
  */
 import { families as f } from '../../src/exposition/families.js';
-import { dashboard, labelVariable, type Section } from './dashboard.js';
+import { dashboard, labelVariable, queryResultVariable, type Section } from './dashboard.js';
 import type { Dashboard } from './model.js';
 import {
   bars,
@@ -23,7 +23,7 @@ import {
   target,
   timeseries,
 } from './panels.js';
-import { histogram, joinInfo, ON_KEY, series, type InfoLabel } from './promql.js';
+import { histogram, joinInfo, ON_KEY, series, withProjectName, type InfoLabel } from './promql.js';
 import type { Thresholds } from './thresholds.js';
 
 const DAY = 86400;
@@ -40,6 +40,11 @@ const STATUS = 'status=~"$status"';
 const ACTIVE = 'status="active"';
 const LEGACY = 'legacy_token_family!="none"';
 
+/** Project names of the selected workspaces, one series per project. */
+const NAMES = `max by (workspace, project_id, project_name) (${series(f.projectInfo, WS)})`;
+/** `expr` with the project's name in `project_name` (its id where no name is known). */
+const named = (expr: string): string => withProjectName(expr, NAMES);
+
 const INFO_ALL = series(f.keyInfo, WS, PROJECT, STATUS);
 const INFO_ACTIVE = series(f.keyInfo, WS, PROJECT, ACTIVE);
 const COUNTS = series(f.keys, WS, PROJECT, STATUS);
@@ -50,6 +55,8 @@ const BUDGET_LABELS: readonly InfoLabel[] = ['name', 'status', 'project_id'];
 
 /** A per-key value, for active keys that pass the filters, with the labels that name the key. */
 const activeKey = (value: string, labels: readonly InfoLabel[] = KEY_LABELS): string => joinInfo(value, labels, INFO_ACTIVE);
+/** The same, with the key's project named, for tables a person reads. */
+const activeKeyNamed = (value: string, labels: readonly InfoLabel[] = KEY_LABELS): string => named(activeKey(value, labels));
 /** A per-key value, for keys of any status that pass the filters. */
 const anyKey = (value: string, labels: readonly InfoLabel[]): string => joinInfo(value, labels, INFO_ALL);
 /** Active keys that pass the filters and have no series of `family`. */
@@ -62,7 +69,14 @@ const expiresIn = `(${expiry} - time())`;
 const ageInDays = `(time() - ${created}) / ${DAY}`;
 
 export function overviewDashboard(thresholds: Thresholds): Dashboard {
-  const { expiryWarningDays: warning, expiryCriticalDays: critical, unusedDays: unused, noExpiryMaxAgeDays: maxAge } = thresholds;
+  const {
+    expiryWarningDays: warning,
+    expiryCriticalDays: critical,
+    unusedDays: unused,
+    noExpiryMaxAgeDays: maxAge,
+    budgetWarningRatio: budgetWarning,
+    budgetCriticalRatio: budgetCritical,
+  } = thresholds;
   const tableDays = Math.max(EXPIRY_TABLE_MIN_DAYS, warning);
   const expiringWithin = `${expiresIn} / ${DAY} < ${tableDays} > 0`;
 
@@ -150,9 +164,9 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
       ),
       bars(
         'Keys by project',
-        'Current number of keys per project; "all" = keys scoped to every project.',
-        `sort_desc(sum by (project_id) (${COUNTS}))`,
-        '{{project_id}}',
+        'Current number of keys per project, by name; "all" = keys scoped to every project.',
+        `sort_desc(\n${named(`sum by (workspace, project_id) (${COUNTS})`)}\n)`,
+        '{{project_name}}',
       ),
       timeseries(
         'Keys by status over time',
@@ -163,7 +177,7 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
       timeseries(
         'Active keys by project over time',
         'Number of active keys per project.',
-        [target('A', `sum by (project_id) (${COUNTS_ACTIVE})`, { legend: '{{project_id}}' })],
+        [target('A', named(`sum by (workspace, project_id) (${COUNTS_ACTIVE})`), { legend: '{{project_name}}' })],
         { stack: true },
       ),
     ],
@@ -176,8 +190,8 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
         `Active keys expiring within ${tableDays} days`,
         `Soonest first. Red: under ${critical} days (critical alert), orange: under ${warning} days (warning alert), green: later.`,
         [
-          target('A', activeKey(expiringWithin), { table: true }),
-          target('B', activeKey(`${expiry} * 1000 and (${expiringWithin})`), { table: true }),
+          target('A', activeKeyNamed(expiringWithin), { table: true }),
+          target('B', activeKeyNamed(`${expiry} * 1000 and (${expiringWithin})`), { table: true }),
         ],
         {
           columns: { 'Value #A': 'Days left', 'Value #B': 'Expires at' },
@@ -191,8 +205,8 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
         'Expired keys still marked active',
         'orq.ai refuses these at authentication although their status says active. Anything using them is failing.',
         [
-          target('A', activeKey(`(time() - ${expiry}) / ${DAY} >= 0`), { table: true }),
-          target('B', activeKey(`${expiry} * 1000 and ${expiry} <= time()`), { table: true }),
+          target('A', activeKeyNamed(`(time() - ${expiry}) / ${DAY} >= 0`), { table: true }),
+          target('B', activeKeyNamed(`${expiry} * 1000 and ${expiry} <= time()`), { table: true }),
         ],
         {
           columns: { 'Value #A': 'Days since expiry', 'Value #B': 'Expired at' },
@@ -203,7 +217,7 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
       table(
         'Active keys without expiry',
         'Oldest first. Keys that never expire are only retired by hand.',
-        [target('A', joinInfo(ageInDays, KEY_LABELS, `(${activeWithout(series(f.keyExpiry))})`), { table: true })],
+        [target('A', named(joinInfo(ageInDays, KEY_LABELS, `(${activeWithout(series(f.keyExpiry))})`)), { table: true })],
         {
           columns: { Value: 'Age (days)' },
           sortBy: { displayName: 'Age (days)', desc: true },
@@ -220,8 +234,8 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
         'Unused active keys',
         `Active keys last used more than ${unused} days ago, and active keys never used (with their age).`,
         [
-          target('A', activeKey(`(time() - ${lastUsed}) / ${DAY} > ${unused}`), { table: true }),
-          target('B', joinInfo(ageInDays, KEY_LABELS, `(${activeWithout(series(f.keyLastUsed))})`), { table: true }),
+          target('A', activeKeyNamed(`(time() - ${lastUsed}) / ${DAY} > ${unused}`), { table: true }),
+          target('B', named(joinInfo(ageInDays, KEY_LABELS, `(${activeWithout(series(f.keyLastUsed))})`)), { table: true }),
         ],
         {
           columns: { 'Value #A': 'Days since last use', 'Value #B': 'Never used, age (days)' },
@@ -232,7 +246,7 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
       table(
         'Active legacy JWT keys',
         'Legacy JWTs still active: replace them with new API keys and revoke them.',
-        [target('A', series(f.keyInfo, WS, PROJECT, ACTIVE, LEGACY), { table: true })],
+        [target('A', named(series(f.keyInfo, WS, PROJECT, ACTIVE, LEGACY)), { table: true })],
         {
           columns: {},
           sortBy: { displayName: 'Legacy family', desc: false },
@@ -242,9 +256,65 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
     ],
   };
 
+  const spent = (usage: string, limit: string): string => `${usage} / on (job, instance, workspace, api_key_id, period) (${limit} > 0)`;
   const budgets: Section = {
     title: 'Budgets and rate limits',
     panels: [
+      table(
+        'Budget spent per active key',
+        `Spent this period against the limit, per budget period, from orq.ai's budgets API; highest share first. Orange from ${budgetWarning * 100}%, red from ${budgetCritical * 100}% (the budget alerts).`,
+        [
+          target('A', named(activeKey(spent(series(f.keyBudgetUsageAmount, WS), series(f.keyBudgetAmount, WS)), BUDGET_LABELS)), { table: true }),
+          target('B', named(activeKey(series(f.keyBudgetUsageAmount, WS), BUDGET_LABELS)), { table: true }),
+          target('C', named(activeKey(series(f.keyBudgetAmount, WS), BUDGET_LABELS)), { table: true }),
+        ],
+        {
+          columns: { 'Value #A': 'Spent', 'Value #B': 'Spent (USD)', 'Value #C': 'Budget (USD)' },
+          sortBy: { displayName: 'Spent', desc: true },
+          overrides: [
+            column('Spent', [
+              { id: 'unit', value: 'percentunit' },
+              { id: 'thresholds', value: steps(['green', null], ['orange', budgetWarning], ['red', budgetCritical]) },
+              { id: 'color', value: { mode: 'thresholds' } },
+              { id: 'custom.cellOptions', value: { type: 'color-background', mode: 'basic' } },
+            ]),
+            column('Spent (USD)', [{ id: 'unit', value: 'currencyUSD' }]),
+            column('Budget (USD)', [{ id: 'unit', value: 'currencyUSD' }]),
+          ],
+          w: 24,
+        },
+      ),
+      table(
+        'Token budget used per active key',
+        'Tokens used this period against the token limit, per budget period; highest share first.',
+        [
+          target('A', named(activeKey(spent(series(f.keyBudgetUsageTokens, WS), series(f.keyBudgetTokenLimit, WS)), BUDGET_LABELS)), { table: true }),
+          target('B', named(activeKey(series(f.keyBudgetUsageTokens, WS), BUDGET_LABELS)), { table: true }),
+          target('C', named(activeKey(series(f.keyBudgetTokenLimit, WS), BUDGET_LABELS)), { table: true }),
+        ],
+        {
+          columns: { 'Value #A': 'Used', 'Value #B': 'Tokens used', 'Value #C': 'Token limit' },
+          sortBy: { displayName: 'Used', desc: true },
+          overrides: [
+            column('Used', [{ id: 'unit', value: 'percentunit' }]),
+            column('Tokens used', [{ id: 'unit', value: 'short' }]),
+            column('Token limit', [{ id: 'unit', value: 'short' }]),
+          ],
+        },
+      ),
+      table(
+        'Requests in the last minute against the rate limit',
+        "Requests each key made in the rate limit's 60 s window, against its limit; busiest first.",
+        [
+          target('A', named(activeKey(`${series(f.keyBudgetUsageRequests, WS)} / on (job, instance, workspace, api_key_id) (${series(f.keyRateLimit, WS)} > 0)`, BUDGET_LABELS)), { table: true }),
+          target('B', named(activeKey(series(f.keyBudgetUsageRequests, WS), BUDGET_LABELS)), { table: true }),
+        ],
+        {
+          columns: { 'Value #A': 'Of the limit', 'Value #B': 'Requests / min' },
+          sortBy: { displayName: 'Of the limit', desc: true },
+          overrides: [column('Of the limit', [{ id: 'unit', value: 'percentunit' }])],
+        },
+      ),
       table(
         'Budgets per key',
         'Budget amount and token limit per budget period.',
@@ -294,9 +364,9 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
         { w: 8 },
       ),
       timeseries(
-        'orq.ai API requests by code',
-        'Requests per minute to the orq.ai API by HTTP status ("error": no response, "timeout": too late).',
-        [target('A', `60 * sum by (code) (rate(${series(f.apiRequests, WS)}[$__rate_interval]))`, { legend: '{{code}}' })],
+        'orq.ai API requests by endpoint and code',
+        'Requests per minute to the orq.ai API by endpoint (api_keys, budgets, projects) and HTTP status ("error": no response, "timeout": too late).',
+        [target('A', `60 * sum by (endpoint, code) (rate(${series(f.apiRequests, WS)}[$__rate_interval]))`, { legend: '{{endpoint}} {{code}}' })],
         { w: 8 },
       ),
       timeseries(
@@ -314,6 +384,40 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
         'Records from the API that could not be turned into a key.',
         [target('A', `sum by (reason) (increase(${series(f.skippedRecords, WS)}[$__rate_interval]))`, { legend: '{{reason}}' })],
         { w: 8 },
+      ),
+      table(
+        'Sources',
+        'Whether the last fetch of each source succeeded: the key list, budgets (needs the Budgets permission) and project names.',
+        [
+          target('A', series(f.sourceUp, WS), { table: true }),
+          target('B', `${series(f.sourceLastSuccess, WS)} * 1000`, { table: true }),
+        ],
+        {
+          columns: { 'Value #A': 'Up', 'Value #B': 'Last success', source: 'Source' },
+          sortBy: { displayName: 'Up', desc: false },
+          overrides: [
+            column('Up', [
+              { id: 'mappings', value: [{ type: 'value', options: { 0: { text: 'failing', color: 'red', index: 0 }, 1: { text: 'up', color: 'green', index: 1 } } }] },
+              { id: 'custom.cellOptions', value: { type: 'color-text' } },
+            ]),
+            dateColumn('Last success'),
+          ],
+          w: 8,
+        },
+      ),
+      table(
+        "The exporter's own key",
+        'The API key each workspace is polled with (from its token) and when it expires: when it does, the exporter goes blind.',
+        [
+          target('A', joinInfo(`${series(f.ownKey, WS)} * on (job, instance, workspace, api_key_id) group_left () (${expiresIn} / ${DAY})`, ['name', 'status'], series(f.keyInfo, WS)), { table: true }),
+        ],
+        {
+          columns: { Value: 'Days left' },
+          sortBy: { displayName: 'Days left', desc: false },
+          overrides: [daysColumn('Days left', steps(['red', null], ['orange', critical], ['green', warning]))],
+          hide: ['project_id', 'owner_type', 'owner_id', 'token_prefix'],
+          w: 16,
+        },
       ),
       table(
         'Exporter instances',
@@ -334,7 +438,16 @@ export function overviewDashboard(thresholds: Thresholds): Dashboard {
     time: { from: 'now-7d', to: 'now' },
     variables: [
       labelVariable('workspace', 'Workspace', `label_values(${info}, workspace)`),
-      labelVariable('project', 'Project', `label_values(${series(f.keyInfo, WS)}, project_id)`),
+      // Names listed, ids selected: Grafana's named capture groups (text, value) on the labels
+      // of each series, which query_result prints sorted and unescaped (so the name is taken
+      // greedily up to the next label). Projects without a known name show by id, so no key is
+      // unreachable when the projects source is off or failing.
+      queryResultVariable(
+        'project',
+        'Project',
+        named(`max by (workspace, project_id) (${series(f.keyInfo, WS)})`),
+        '/project_id="(?<value>[^"]*)",project_name="(?<text>.*)",workspace="/',
+      ),
       labelVariable('status', 'Status', `label_values(${series(f.keyInfo, WS)}, status)`),
     ],
     sections: [summary, inventory, expirySection, usage, budgets, exporter],

@@ -41,3 +41,16 @@ export const ON_KEY = 'on (job, instance, workspace, api_key_id)';
 export function joinInfo(value: string, labels: readonly InfoLabel[], info: string): string {
   return `(${value})\n* ${ON_KEY} group_left (${labels.join(', ')})\n${info}`;
 }
+
+/**
+ * `expr` with a `project_name` label: the name orq_project_info gives the series' project_id,
+ * or the id itself where no name is known (projects switched off or failing, and `all` for
+ * keys of every project), so a panel never loses a series for want of a name. `expr` must keep
+ * the workspace and project_id labels; `names` is what projectNames() returns.
+ */
+export function withProjectName(expr: string, names: string): string {
+  return (
+    `(${expr})\n* on (workspace, project_id) group_left (project_name) ${names}\n` +
+    `or label_replace(${expr} unless on (workspace, project_id) ${names}, "project_name", "$1", "project_id", "(.*)")`
+  );
+}

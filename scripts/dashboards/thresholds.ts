@@ -1,6 +1,7 @@
 /**
  * The alerting thresholds, read from the recording rules that hold them
- * (alerts/orq-api-keys.rules.yml keeps each as `record: orq:…_days` with `expr: vector(N)`).
+ * (alerts/orq-api-keys.rules.yml keeps each as `record: orq:…_days` or `orq:…_ratio` with
+ * `expr: vector(N)`).
  * The dashboard colours, titles and queries use these numbers, so moving a window in the rule
  * file and regenerating moves the dashboard with the alerts.
  */
@@ -15,6 +16,10 @@ export interface Thresholds {
   readonly unusedDays: number;
   /** OrqApiKeyWithoutExpiry: age in days of a key that never expires */
   readonly noExpiryMaxAgeDays: number;
+  /** OrqApiKeyBudgetNearlySpent warns from this share of a budget spent */
+  readonly budgetWarningRatio: number;
+  /** …and pages from this one */
+  readonly budgetCriticalRatio: number;
 }
 
 export const THRESHOLD_RECORDS = {
@@ -22,14 +27,16 @@ export const THRESHOLD_RECORDS = {
   expiryCriticalDays: 'orq:api_key_expiry_critical_threshold_days',
   unusedDays: 'orq:api_key_unused_threshold_days',
   noExpiryMaxAgeDays: 'orq:api_key_no_expiry_max_age_days',
+  budgetWarningRatio: 'orq:api_key_budget_warning_threshold_ratio',
+  budgetCriticalRatio: 'orq:api_key_budget_critical_threshold_ratio',
 } as const satisfies Record<keyof Thresholds, string>;
 
 export type ThresholdsResult =
   | { readonly ok: true; readonly thresholds: Thresholds }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-/** A plain decimal number of days: what a person writes, and what PromQL and a title print alike. */
-const VECTOR_OF_DAYS = /^vector\(\s*(\d+(?:\.\d+)?)\s*\)$/;
+/** A plain decimal number: what a person writes, and what PromQL and a title print alike. */
+const VECTOR_OF_NUMBER = /^vector\(\s*(\d+(?:\.\d+)?)\s*\)$/;
 
 /**
  * The thresholds from a parsed rule file. Every problem is one line naming the record (or the
@@ -52,26 +59,45 @@ export function readThresholds(ruleFile: unknown): ThresholdsResult {
       continue;
     }
     const expr = exprs[0];
-    const days = typeof expr === 'string' ? VECTOR_OF_DAYS.exec(expr.trim())?.[1] : undefined;
-    if (days === undefined) {
-      problems.push(`${record}: expr must be vector(<days>) with a plain number, like vector(14) (got ${quote(expr)})`);
-    } else if (!(Number(days) > 0 && Number.isFinite(Number(days)))) {
-      problems.push(`${record}: must be a positive number of days (got ${days})`);
+    const ratio = record.endsWith('_ratio');
+    const value = typeof expr === 'string' ? VECTOR_OF_NUMBER.exec(expr.trim())?.[1] : undefined;
+    if (value === undefined) {
+      problems.push(
+        `${record}: expr must be vector(<${ratio ? 'ratio' : 'days'}>) with a plain number, like ${ratio ? 'vector(0.8)' : 'vector(14)'} (got ${quote(expr)})`,
+      );
+    } else if (!(Number(value) > 0 && Number.isFinite(Number(value)))) {
+      problems.push(`${record}: must be a positive number${ratio ? '' : ' of days'} (got ${value})`);
+    } else if (ratio && Number(value) > 1) {
+      problems.push(`${record}: must be a share of the budget, at most 1 (got ${value})`);
     } else {
-      found[key] = Number(days);
+      found[key] = Number(value);
     }
   }
-  const { expiryWarningDays, expiryCriticalDays, unusedDays, noExpiryMaxAgeDays } = found;
+  const { expiryWarningDays, expiryCriticalDays, unusedDays, noExpiryMaxAgeDays, budgetWarningRatio, budgetCriticalRatio } = found;
+  if (budgetWarningRatio !== undefined && budgetCriticalRatio !== undefined && budgetCriticalRatio <= budgetWarningRatio) {
+    problems.push(
+      `${THRESHOLD_RECORDS.budgetCriticalRatio}: must be above ${THRESHOLD_RECORDS.budgetWarningRatio} ` +
+        `(${budgetCriticalRatio} is not above ${budgetWarningRatio}): the critical window starts where the warning one ends`,
+    );
+  }
   if (expiryWarningDays !== undefined && expiryCriticalDays !== undefined && expiryCriticalDays >= expiryWarningDays) {
     problems.push(
       `${THRESHOLD_RECORDS.expiryCriticalDays}: must be below ${THRESHOLD_RECORDS.expiryWarningDays} ` +
         `(${expiryCriticalDays} is not below ${expiryWarningDays}): the critical window is the end of the warning one`,
     );
   }
-  if (problems.length > 0 || expiryWarningDays === undefined || expiryCriticalDays === undefined || unusedDays === undefined || noExpiryMaxAgeDays === undefined) {
+  if (
+    problems.length > 0 ||
+    expiryWarningDays === undefined ||
+    expiryCriticalDays === undefined ||
+    unusedDays === undefined ||
+    noExpiryMaxAgeDays === undefined ||
+    budgetWarningRatio === undefined ||
+    budgetCriticalRatio === undefined
+  ) {
     return { ok: false, problems };
   }
-  return { ok: true, thresholds: { expiryWarningDays, expiryCriticalDays, unusedDays, noExpiryMaxAgeDays } };
+  return { ok: true, thresholds: { expiryWarningDays, expiryCriticalDays, unusedDays, noExpiryMaxAgeDays, budgetWarningRatio, budgetCriticalRatio } };
 }
 
 interface RecordingRule {

@@ -9,7 +9,7 @@ import { readThresholds, type Thresholds } from '../../scripts/dashboards/thresh
 import { generate, RULES_FILE } from '../../scripts/generated.js';
 import { allFamilies } from '../../src/exposition/families.js';
 import { findBinary, metricNamesIn, run } from '../support/prometheus.js';
-import { dashboardQueries, parseLabelValues, substituteVariables, type Dashboard, type Panel } from './queries.js';
+import { dashboardQueries, parseVariableQuery, queryResultOptions, substituteVariables, variablePromql, type Dashboard, type Panel } from './queries.js';
 import { withThresholds } from './rules-text.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -90,8 +90,25 @@ describe.each(files)('%s', (file) => {
     for (const name of ['workspace', 'project', 'status']) {
       const v = vars.get(name);
       expect(v, name).toMatchObject({ type: 'query', multi: true, includeAll: true, allValue: '.*' });
-      expect(v?.definition, name).toMatch(/^label_values\(/);
+      expect(parseVariableQuery(v?.definition ?? '').kind, name).toBe(name === 'project' ? 'query_result' : 'label_values');
     }
+  });
+
+  it('lists projects by name and selects them by id, by id where no name is known', () => {
+    const project = dashboard.templating.list.find((v) => v.name === 'project');
+    const at = (value: number): [number, string] => [1_800_000_000, String(value)];
+    expect(
+      queryResultOptions(
+        [
+          { metric: { workspace: 'acme', project_id: 'p1', project_name: 'Checkout "EU"' }, value: at(1) },
+          { metric: { workspace: 'acme', project_id: 'all', project_name: 'all' }, value: at(1) },
+        ],
+        project?.regex ?? '',
+      ),
+    ).toEqual([
+      { text: 'Checkout "EU"', value: 'p1' },
+      { text: 'all', value: 'all' },
+    ]);
   });
 
   it('gives every panel a unique id and every data panel targets with a query', () => {
@@ -109,7 +126,7 @@ describe.each(files)('%s', (file) => {
   it('queries only metrics from the contract', () => {
     const queries = dashboardQueries(dashboard);
     const unknown = queries.flatMap((q) => {
-      const promql = q.kind === 'variable' ? parseLabelValues(q.expr).selector : q.expr;
+      const promql = q.kind === 'variable' ? variablePromql(q.expr) : q.expr;
       return [...metricNamesIn(promql)].filter((n) => !exported.has(n)).map((n) => `${q.where}: ${n}`);
     });
     expect(unknown).toEqual([]);
@@ -150,14 +167,18 @@ function steps(...pairs: [string, number | null][]) {
 
 /** Days as a person writes them in the rule file: whole, or with a decimal part. */
 const days = fc.oneof(fc.integer({ min: 1, max: 36_500 }), fc.integer({ min: 1, max: 99_999 }).map((n) => n / 100));
+/** Shares of a budget as a person writes them: 0.01 to 1, in hundredths. */
+const ratio = fc.integer({ min: 1, max: 100 }).map((n) => n / 100);
 const thresholdSets = fc
-  .tuple(days, days, days, days)
-  .filter(([a, b]) => a !== b)
-  .map(([a, b, unusedDays, noExpiryMaxAgeDays]): Thresholds => ({
+  .tuple(days, days, days, days, ratio, ratio)
+  .filter(([a, b, , , c, d]) => a !== b && c !== d)
+  .map(([a, b, unusedDays, noExpiryMaxAgeDays, c, d]): Thresholds => ({
     expiryWarningDays: Math.max(a, b),
     expiryCriticalDays: Math.min(a, b),
     unusedDays,
     noExpiryMaxAgeDays,
+    budgetWarningRatio: Math.min(c, d),
+    budgetCriticalRatio: Math.max(c, d),
   }));
 
 describe('the overview follows the thresholds of the rule file', () => {
@@ -187,6 +208,9 @@ describe('the overview follows the thresholds of the rule file', () => {
           steps(['red', null], ['orange', t.expiryCriticalDays], ['green', t.expiryWarningDays]),
         );
         expect(columnThresholds(titled('Active keys without expiry'), 'Age (days)')).toEqual(steps(['green', null], ['orange', t.noExpiryMaxAgeDays]));
+        expect(columnThresholds(titled('Budget spent per active key'), 'Spent')).toEqual(
+          steps(['green', null], ['orange', t.budgetWarningRatio], ['red', t.budgetCriticalRatio]),
+        );
       }),
       { numRuns: 25 },
     );
@@ -224,9 +248,9 @@ describe.skipIf(promtool.path === undefined)(
 
     it('with the smallest, fractional and largest thresholds too', async () => {
       const extremes: Thresholds[] = [
-        { expiryCriticalDays: 0.01, expiryWarningDays: 0.02, unusedDays: 0.01, noExpiryMaxAgeDays: 0.01 },
-        { expiryCriticalDays: 2.5, expiryWarningDays: 45.25, unusedDays: 99.9, noExpiryMaxAgeDays: 365 },
-        { expiryCriticalDays: 36_499, expiryWarningDays: 36_500, unusedDays: 36_500, noExpiryMaxAgeDays: 36_500 },
+        { expiryCriticalDays: 0.01, expiryWarningDays: 0.02, unusedDays: 0.01, noExpiryMaxAgeDays: 0.01, budgetWarningRatio: 0.01, budgetCriticalRatio: 0.02 },
+        { expiryCriticalDays: 2.5, expiryWarningDays: 45.25, unusedDays: 99.9, noExpiryMaxAgeDays: 365, budgetWarningRatio: 0.8, budgetCriticalRatio: 0.95 },
+        { expiryCriticalDays: 36_499, expiryWarningDays: 36_500, unusedDays: 36_500, noExpiryMaxAgeDays: 36_500, budgetWarningRatio: 0.99, budgetCriticalRatio: 1 },
       ];
       const queries = extremes.flatMap((t) => {
         const text = generatedDashboards(withThresholds(rulesText, t)).get('orq-api-keys-overview.json') ?? '';

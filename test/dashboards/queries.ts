@@ -29,6 +29,7 @@ export interface Panel {
 export interface Variable {
   readonly name: string;
   readonly type: string;
+  readonly regex?: string;
   readonly query?: unknown;
   readonly definition?: string;
   readonly multi?: boolean;
@@ -50,7 +51,7 @@ export interface Dashboard {
 export interface DashboardQuery {
   readonly where: string;
   readonly expr: string;
-  /** panel: PromQL; variable: Grafana's label_values(selector, label) */
+  /** panel: PromQL; variable: Grafana's label_values(selector, label) or query_result(promql) */
   readonly kind: 'panel' | 'variable';
 }
 
@@ -82,8 +83,10 @@ const TIME_VARIABLES: Readonly<Record<string, string>> = {
  * `values` (one string for all of them, or per name with `.*`, Grafana's "All", for the rest).
  */
 export function substituteVariables(expr: string, values: string | Readonly<Record<string, string>>): string {
-  return expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_, braced: string | undefined, bare: string | undefined) => {
+  return expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (whole: string, braced: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';
+    // `$1` in label_replace is PromQL's, not a variable: Grafana leaves names it does not know.
+    if (/^\d/.test(name)) return whole;
     return TIME_VARIABLES[name] ?? (typeof values === 'string' ? values : (values[name] ?? '.*'));
   });
 }
@@ -93,4 +96,47 @@ export function parseLabelValues(definition: string): { selector: string; label:
   const match = /^label_values\((.*),\s*(\w+)\s*\)$/s.exec(definition.trim());
   if (!match?.[1] || !match[2]) throw new Error(`not a label_values() query: ${definition}`);
   return { selector: match[1].trim(), label: match[2] };
+}
+
+/** A template variable's query: a label's values, or the series of a PromQL query (query_result). */
+export type VariableQuery =
+  | { readonly kind: 'label_values'; readonly selector: string; readonly label: string }
+  | { readonly kind: 'query_result'; readonly promql: string };
+
+export function parseVariableQuery(definition: string): VariableQuery {
+  const result = /^query_result\((.*)\)$/s.exec(definition.trim());
+  if (result?.[1]) return { kind: 'query_result', promql: result[1] };
+  return { kind: 'label_values', ...parseLabelValues(definition) };
+}
+
+/** The PromQL a variable runs, for checks of the metric names it reads. */
+export function variablePromql(definition: string): string {
+  const query = parseVariableQuery(definition);
+  return query.kind === 'query_result' ? query.promql : query.selector;
+}
+
+/**
+ * What Grafana lists for a query_result() variable: each series printed as
+ * `name{label="value",...} value timestamp` with labels sorted, then the option's text and
+ * value taken by the regex's named groups (text, value), or its first group.
+ */
+export function queryResultOptions(
+  series: readonly { readonly metric: Readonly<Record<string, string>>; readonly value: readonly [number, string] }[],
+  regex: string,
+): { text: string; value: string }[] {
+  const source = /^\/(.*)\/([a-z]*)$/s.exec(regex);
+  const pattern = source ? new RegExp(source[1] ?? '', source[2]) : undefined;
+  return series.flatMap(({ metric, value }) => {
+    const { __name__: name = '', ...labels } = metric;
+    const text = `${name}{${Object.keys(labels)
+      .sort()
+      // Unescaped, as Grafana writes them (getOriginalMetricName), in Prometheus's label order.
+      .map((k) => `${k}="${labels[k]}"`)
+      .join(',')}} ${value[1]} ${value[0] * 1000}`;
+    if (pattern === undefined) return [{ text, value: text }];
+    const match = pattern.exec(text);
+    if (!match) return [];
+    const picked = match.groups?.['text'] ?? match.groups?.['value'] ?? match[1] ?? text;
+    return [{ text: picked, value: match.groups?.['value'] ?? picked }];
+  });
 }

@@ -15,6 +15,8 @@ const problemsOf = (text: string): readonly string[] => {
   return result.ok ? [] : result.problems;
 };
 
+/** Shares of a budget: 0.01 to 1. */
+const ratio = fc.integer({ min: 1, max: 100 }).map((n) => n / 100);
 /** Days as a person writes them: whole, or with a decimal part. */
 const days = fc.oneof(fc.integer({ min: 1, max: 36_500 }), fc.integer({ min: 1, max: 99_999 }).map((n) => n / 100));
 
@@ -25,9 +27,16 @@ describe('readThresholds', () => {
 
   it('reads whatever days the records hold, whole or fractional', () => {
     fc.assert(
-      fc.property(days, days, days, days, (a, b, unusedDays, noExpiryMaxAgeDays) => {
-        fc.pre(a !== b);
-        const values = { expiryWarningDays: Math.max(a, b), expiryCriticalDays: Math.min(a, b), unusedDays, noExpiryMaxAgeDays };
+      fc.property(days, days, days, days, ratio, ratio, (a, b, unusedDays, noExpiryMaxAgeDays, c, d) => {
+        fc.pre(a !== b && c !== d);
+        const values = {
+          expiryWarningDays: Math.max(a, b),
+          expiryCriticalDays: Math.min(a, b),
+          unusedDays,
+          noExpiryMaxAgeDays,
+          budgetWarningRatio: Math.min(c, d),
+          budgetCriticalRatio: Math.max(c, d),
+        };
         expect(read(withThresholds(RULES, values))).toEqual({ ok: true, thresholds: values });
       }),
       { numRuns: 40 },
@@ -123,5 +132,16 @@ describe('generate', () => {
     if (result.ok) return;
     expect(result.problems.length).toBeGreaterThan(0);
     for (const problem of result.problems) expect(problem).toMatch(new RegExp(`^${RULES_FILE}: [^\\n]+$`));
+  });
+});
+
+describe('budget thresholds', () => {
+  const { budgetWarningRatio: BW, budgetCriticalRatio: BC } = THRESHOLD_RECORDS;
+  it('refuses a share over 1, and a critical share not above the warning one', () => {
+    expect(problemsOf(withThreshold(RULES, BC, 'vector(1.5)'))).toEqual([`${BC}: must be a share of the budget, at most 1 (got 1.5)`]);
+    expect(problemsOf(withThreshold(RULES, BC, 'vector(0.8)'))).toEqual([
+      `${BC}: must be above ${BW} (0.8 is not above 0.8): the critical window starts where the warning one ends`,
+    ]);
+    expect(problemsOf(withThreshold(RULES, BW, 'vector(80%)'))).toEqual([`${BW}: expr must be vector(<ratio>) with a plain number, like vector(0.8) (got "vector(80%)")`]);
   });
 });
