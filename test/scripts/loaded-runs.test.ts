@@ -139,7 +139,7 @@ describe('loaded-runs', () => {
       for (const pid of pids) {
         // Busy, not merely started: each accrues CPU time (a tick is 10 ms) while the command runs.
         const before = procStat(pid)?.cpuTicks ?? Number.NaN;
-        await until(() => (procStat(pid)?.cpuTicks ?? Number.NaN) >= before + 20, `busy process ${pid} has spun 200 ms`);
+        await until(() => (procStat(pid)?.cpuTicks ?? Number.NaN) >= before + 10, `busy process ${pid} has spun 100 ms`);
       }
       rmSync(pidFile);
       writeFileSync(go, '');
@@ -167,7 +167,8 @@ describe('loaded-runs', () => {
 
   it('kills a run that outlives --timeout-minutes, with its process group, and fails it', async () => {
     const { command, pidFile } = waitingCommand('stuck');
-    const tool = startTool(['--runs', '1', '--busy', '1', '--timeout-minutes', '0.02', '--', command]);
+    // 6 s: time enough for the command to start and write its pid on a busy machine.
+    const tool = startTool(['--runs', '1', '--busy', '1', '--timeout-minutes', '0.1', '--', command]);
     const pids = busyPids(await tool.line(/^run 1\/1: started; busy pids ([\d ]+)$/));
     const stuck = await pidIn(pidFile);
     const { code } = await tool.exit;
@@ -178,7 +179,7 @@ describe('loaded-runs', () => {
 
   it.each(['SIGTERM', 'SIGINT'] as const)('on %s stops the run and every busy process', async (signal) => {
     const { command, pidFile } = waitingCommand(`signal-${signal}`);
-    const tool = startTool(['--runs', '3', '--busy', '2', '--', command]);
+    const tool = startTool(['--runs', '3', '--busy', '1', '--', command]);
     const pids = busyPids(await tool.line(/^run 1\/3: started; busy pids ([\d ]+)$/));
     const test = await pidIn(pidFile);
     tool.child.kill(signal);
@@ -207,7 +208,7 @@ describe('loaded-runs', () => {
     for (const pid of pids) await until(() => !running(pid), `busy process ${pid} is gone`);
   });
 
-  it.each([
+  it.concurrent.each([
     [['--runs', '0'], '--runs must be a whole number of at least 1, not "0"'],
     [['--busy', 'two'], '--busy must be a whole number of at least 0, not "two"'],
     [['--timeout-minutes', '-1'], '--timeout-minutes must be a positive number, not "-1"'],
