@@ -124,12 +124,16 @@ function killGroup(pid, signal) {
   }
 }
 
-/** Runs one shell command in its own process group, its output to `log`; resolves with its exit. */
-function runCommand(command, log, timeoutMs) {
+/**
+ * Runs one shell command in its own process group, its output to `log`; resolves with its
+ * exit. `onStart` gets the group's id.
+ */
+function runCommand(command, log, timeoutMs, onStart) {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(command, { shell: true, cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     groups.add(child.pid);
+    onStart(child.pid);
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     let timedOut = false;
@@ -198,7 +202,7 @@ async function main() {
       // Every command, even after one failed: a hunt wants all the failures of the run.
       for (const command of commands) {
         log.write(`$ ${command}\n`);
-        const outcome = await runCommand(command, log, timeoutMs);
+        const outcome = await runCommand(command, log, timeoutMs, (group) => console.log(`run ${run}/${options.runs}: ${command} (process group ${group})`));
         steps.push({ command, ...outcome });
       }
     } finally {

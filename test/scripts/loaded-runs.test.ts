@@ -5,7 +5,7 @@
  * file the test writes, so nothing depends on how fast the machine is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +14,32 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = join(root, 'scripts/loaded-runs.mjs');
 const work = mkdtempSync(join(tmpdir(), 'loaded-runs-test-'));
-/** Left behind by a test that failed half-way: killed at the end so one failure does not make more. */
+/**
+ * Processes (positive ids) and process groups (negative) a test that failed half-way may have
+ * left behind: killed at the end so one failure does not make more.
+ */
 const strays = new Set<number>();
 
+/** Tools this file started: their busy processes name them as parent. */
+const tools = new Set<number>();
+
+/** Only what this file started, checked by command line: a pid may have been reused since. */
+function startedHere(pid: number): boolean {
+  let args: string[];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return false;
+  }
+  if (args.some((a) => a.includes(work))) return true; // a tool or a test command of this file
+  return args.includes(join(root, 'scripts/busy-loop.mjs')) && tools.has(Number(args.at(-2)));
+}
+
 afterAll(() => {
-  for (const pid of strays) {
+  for (const id of strays) {
+    if (!startedHere(Math.abs(id))) continue;
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(id, 'SIGKILL');
     } catch {
       // Already gone.
     }
@@ -38,6 +57,10 @@ interface Tool {
 
 function startTool(args: readonly string[]): Tool {
   const child = spawn(process.execPath, [SCRIPT, '--logs', join(work, 'logs'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) {
+    strays.add(child.pid);
+    tools.add(child.pid);
+  }
   const lines: string[] = [];
   const waiting: Array<{ pattern: RegExp; resolve: (m: RegExpExecArray) => void }> = [];
   let partial = '';
@@ -90,6 +113,21 @@ function procStat(pid: number): { state: string; cpuTicks: number } | undefined 
 }
 
 const running = (pid: number): boolean => procStat(pid) !== undefined;
+
+/** Whether any process of group `pgid` is still running (zombies aside). */
+function groupRunning(pgid: number): boolean {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X';
+      } catch {
+        return false; // gone while we looked
+      }
+    });
+}
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -165,16 +203,17 @@ describe('loaded-runs', () => {
     expect(tool.lines.at(-1)).toMatch(/^loaded-runs: 0\/2 passed;/);
   });
 
-  it('kills a run that outlives --timeout-minutes, with its process group, and fails it', async () => {
-    const { command, pidFile } = waitingCommand('stuck');
-    // 6 s: time enough for the command to start and write its pid on a busy machine.
-    const tool = startTool(['--runs', '1', '--busy', '1', '--timeout-minutes', '0.1', '--', command]);
+  it('kills a run that outlives --timeout-minutes, with its whole process group, and fails it', async () => {
+    const { command } = waitingCommand('stuck');
+    const tool = startTool(['--runs', '1', '--busy', '1', '--timeout-minutes', '0.02', '--', command]);
     const pids = busyPids(await tool.line(/^run 1\/1: started; busy pids ([\d ]+)$/));
-    const stuck = await pidIn(pidFile);
+    const group = Number((await tool.line(/^run 1\/1: .* \(process group (\d+)\)$/))[1]);
+    strays.add(-group);
     const { code } = await tool.exit;
     expect(code).toBe(1);
     expect(tool.lines.join('\n')).toMatch(/^run 1\/1: FAIL [\d.]+s \(.*: TIMEOUT [\d.]+s\)$/m);
-    for (const pid of [stuck, ...pids]) await until(() => !running(pid), `process ${pid} is gone`);
+    await until(() => !groupRunning(group), `process group ${group} is gone`);
+    for (const pid of pids) await until(() => !running(pid), `busy process ${pid} is gone`);
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)('on %s stops the run and every busy process', async (signal) => {
