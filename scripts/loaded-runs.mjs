@@ -33,16 +33,16 @@ const BUSY_LOOP = join(root, 'scripts', 'busy-loop.mjs');
 /** After SIGTERM, how long a process group gets before SIGKILL. */
 const KILL_GRACE_MS = 5_000;
 
-/** The test commands of .ci/run, in order: `npm test` and any `npm run test:…` line. */
-export function ciTestCommands(ciScript) {
+/** The test commands of .ci/run, in order: `npm test` and any `npm run test:…` line but this hunt's own. */
+function ciTestCommands(ciScript) {
   return ciScript
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => /^npm (test|run (--silent )?test:[\w:-]+)( |$)/.test(line));
+    .filter((line) => /^npm (test|run (--silent )?test:[\w:-]+)( |$)/.test(line) && !/\btest:loaded\b/.test(line));
 }
 
 /** Failing tests (and failed typechecks or unhandled errors) named in a vitest/tsc log, each with its first error line. */
-export function failuresIn(log) {
+function failuresIn(log) {
   const lines = log.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
   const failures = [];
   lines.forEach((line, i) => {
@@ -227,4 +227,4 @@ async function main() {
   process.exitCode = passed === results.length ? 0 : 1;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+await main();
