@@ -1,12 +1,24 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * The load and memory tests: minutes of CPU-bound work on a busy 2-core machine, so they run
+ * on their own (`npm run test:load`, vitest.load.config.ts), after `npm test`, in CI as well.
+ */
+export const LOAD_TESTS = ['test/hardening/load.test.ts'];
+
+/** What both runs share. */
+export const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // Real servers on loopback and a real Prometheus: keep files in separate forks so a
+  // stuck socket in one file cannot hold another.
+  pool: 'forks',
+} as const;
 
 export default defineConfig({
   test: {
+    ...shared,
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Real servers on loopback and a real Prometheus: keep files in separate forks so a
-    // stuck socket in one file cannot hold another.
-    pool: 'forks',
+    exclude: [...configDefaults.exclude, ...LOAD_TESTS],
   },
 });

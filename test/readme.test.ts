@@ -47,7 +47,10 @@ describe('README', () => {
     expect(text).toContain('npm ci && npm test');
   });
 
-  it('runs in CI the test command it gives', () => {
-    expect(readFileSync('.ci/run', 'utf8')).toMatch(/^npm test$/m);
+  it('runs in CI the test commands it gives, all of them and in order', () => {
+    const ci = readFileSync('.ci/run', 'utf8');
+    expect(ci).toMatch(/^npm test$/m);
+    const given = /^npm ci && (npm test.*)$/m.exec(readFileSync(README, 'utf8'))?.[1]?.split(' && ');
+    expect(given).toEqual(ci.split('\n').filter((line) => /^npm (test|run test:)/.test(line)));
   });
 });

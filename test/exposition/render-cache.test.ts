@@ -56,7 +56,11 @@ describe('render cache over HTTP', () => {
   });
 
   const scrape = async (encoding: Encoding): Promise<Buffer> => {
-    const res = await fetch(url, { headers: { 'accept-encoding': encoding === 'gzip' ? 'gzip' : 'identity' } });
+    // A connection per scrape: a kept-alive socket that sat idle through a slow test (50
+    // scrapes took 9.5 s with both cores busy) can be closed by the server's keep-alive
+    // timeout just as the next test reuses it, and that scrape fails with ECONNRESET.
+    const headers = { 'accept-encoding': encoding === 'gzip' ? 'gzip' : 'identity', connection: 'close' };
+    const res = await fetch(url, { headers });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-encoding') ?? 'identity').toBe(encoding);
     return Buffer.from(await res.arrayBuffer());

@@ -361,7 +361,9 @@ describe('a fault while stopping', () => {
     const s = await stack({ ...FAST, REQUEST_TIMEOUT: '10s', REFRESH_TIMEOUT: '20s' });
     s.simulator.inject({ kind: 'hang', times: 5 });
     const pending = s.exporter.refreshAll();
-    await new Promise((r) => setTimeout(r, 100));
+    // Until the request is hanging upstream (a fixed 100 ms could end before it got there on a
+    // busy machine, and the test would stop an exporter that was not yet stuck).
+    while (s.simulator.pendingFaults() === 5) await new Promise((r) => setTimeout(r, 5));
     const started = performance.now();
     await s.exporter.stop();
     expect(performance.now() - started).toBeLessThan(2_000);

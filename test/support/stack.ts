@@ -60,7 +60,9 @@ export async function startExporterOn(
     exporter,
     logs,
     metrics: async (headers = {}) => {
-      const res = await fetch(`${exporter.url}/metrics`, { headers });
+      // A connection per scrape: a kept-alive socket idle through a slow refresh can be closed
+      // by the server's keep-alive timeout just as it is reused (ECONNRESET on a busy machine).
+      const res = await fetch(`${exporter.url}/metrics`, { headers: { connection: 'close', ...headers } });
       if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
       return res.text();
     },
