@@ -67,7 +67,8 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
   const specs: Record<string, FlagSpec> = { ...table };
   if (wantHelp) specs['help'] = { type: 'boolean', short: 'h' };
   if (wantVersion) specs['version'] = { type: 'boolean' };
-  const errors: string[] = [];
+  /** Each problem with the argument it is about, so they are told in the order typed. */
+  const errors: Array<{ readonly at: number; readonly line: string }> = [];
 
   // A value is never taken from an argument that starts with `--`: `--port --help` is a
   // missing value and a request for help, not a port named "--help". parseArgs would take
@@ -86,13 +87,13 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
     if (isUnknownCluster(arg, specs)) {
       // parseArgs would split `-xyz` into `-x -y -z`, and a `--` inside into a terminator;
       // a cluster this program does not fully know is one unknown argument.
-      errors.push(`argument ${i + 1}: unknown flag (see --help)`);
+      errors.push({ at: i, line: `argument ${i + 1}: unknown flag (see --help)` });
       continue;
     }
     const name = loneFlagName(arg, specs);
     const next = argv[i + 1];
     if (name !== undefined && specs[name]?.type === 'string' && (next === undefined || next.startsWith('--'))) {
-      errors.push(`${arg}: needs a value`);
+      errors.push({ at: i, line: `${arg}: needs a value` });
       continue;
     }
     kept.push(arg);
@@ -129,9 +130,9 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
       if (options.allowPositionals) {
         positionals.push(token.value);
       } else if (booleanBefore !== undefined && booleanBefore.index === token.index) {
-        errors.push(`${booleanBefore.flag}: takes no separate value; write ${booleanBefore.flag}=true or ${booleanBefore.flag}=false`);
+        errors.push({ at, line: `${booleanBefore.flag}: takes no separate value; write ${booleanBefore.flag}=true or ${booleanBefore.flag}=false` });
       } else {
-        errors.push(`argument ${at + 1}: not a flag (see --help)`);
+        errors.push({ at, line: `argument ${at + 1}: not a flag (see --help)` });
       }
       continue;
     }
@@ -139,7 +140,7 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
     const spec = specs[token.name];
     const isLong = token.rawName.startsWith('--');
     if (options.refused?.[token.name] !== undefined && isLong) {
-      errors.push(`${token.rawName}: ${options.refused[token.name]}`);
+      errors.push({ at, line: `${token.rawName}: ${options.refused[token.name]}` });
       if (token.value === undefined) skipValueAt = token.index + 1;
       continue;
     }
@@ -147,7 +148,7 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
       if (reported.has(token.index)) continue;
       reported.add(token.index);
       const echoable = isLong && ECHOABLE_FLAG.test(token.rawName) && token.name.length <= MAX_ECHOED_FLAG_NAME;
-      errors.push(echoable ? `${token.rawName}: unknown flag (see --help)` : `argument ${at + 1}: unknown flag (see --help)`);
+      errors.push({ at, line: echoable ? `${token.rawName}: unknown flag (see --help)` : `argument ${at + 1}: unknown flag (see --help)` });
       if (isLong && token.value === undefined) skipValueAt = token.index + 1;
       continue;
     }
@@ -167,7 +168,7 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
       } else {
         const parsed = parseBoolean(token.value);
         if (parsed === undefined) {
-          errors.push(`${token.rawName}: must be true or false, or the flag alone for true`);
+          errors.push({ at, line: `${token.rawName}: must be true or false, or the flag alone for true` });
           continue;
         }
         value = parsed;
@@ -175,7 +176,7 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
     } else {
       // The lone-flag case without a value was reported above; a short flag at the end lands here.
       if (token.value === undefined) {
-        errors.push(`${token.rawName}: needs a value`);
+        errors.push({ at, line: `${token.rawName}: needs a value` });
         continue;
       }
       value = token.value;
@@ -184,7 +185,7 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
     if (spec.multiple) {
       values[token.name] = [...(Array.isArray(previous) ? previous : []), value];
     } else if (previous !== undefined) {
-      errors.push(`${token.rawName}: given more than once`);
+      errors.push({ at, line: `${token.rawName}: given more than once` });
     } else {
       values[token.name] = value;
     }
@@ -192,7 +193,10 @@ export function parseFlags<const T extends FlagTable>(argv: readonly string[], t
 
   if (help) return { kind: 'help' };
   if (version) return { kind: 'version' };
-  if (errors.length > 0) return { kind: 'errors', errors: [...new Set(errors)] };
+  if (errors.length > 0) {
+    const lines = errors.sort((a, b) => a.at - b.at).map((e) => e.line);
+    return { kind: 'errors', errors: [...new Set(lines)] };
+  }
   return { kind: 'values', values: values as FlagValues<T>, positionals };
 }
 

@@ -91,6 +91,13 @@ describe('parseFlags', () => {
     expect(parse([`--orq-api-key=${SECRET}`])).toEqual({ kind: 'errors', errors: [line] });
   });
 
+  it('tells the problems in the order they were typed', () => {
+    expect(parse(['x', '--orq-api-key', SECRET, '-zz', '--port'])).toEqual({
+      kind: 'errors',
+      errors: ['argument 1: not a flag (see --help)', `--orq-api-key: ${REFUSED['orq-api-key']}`, 'argument 4: unknown flag (see --help)', '--port: needs a value'],
+    });
+  });
+
   it('keeps positionals when the program takes them, the ones after -- included', () => {
     expect(parse(['a', '--port', '1', '--', '--port', 'b'], true)).toEqual({ kind: 'values', values: { port: '1' }, positionals: ['a', '--port', 'b'] });
   });
