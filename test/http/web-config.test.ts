@@ -273,7 +273,7 @@ http_server_config:
 
   it('an invalid web config rejects the start, naming every problem', async () => {
     const path = writeConfig('bad.yml', 'tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\nbasic_auth_users:\n  eve: hunter2\n');
-    const result = loadConfig({ env: { ORQ_API_KEY: 'x', WEB_CONFIG_FILE: path, PORT: '0', LISTEN_ADDRESS: '127.0.0.1' }, argv: [] });
+    const result = loadConfig({ env: { ORQ_API_KEY: 'orq-web-config-test-token-0000', WEB_CONFIG_FILE: path, PORT: '0', LISTEN_ADDRESS: '127.0.0.1' }, argv: [] });
     if (result.ok !== true) throw new Error('bad test settings');
     await expect(startExporter(result.config)).rejects.toThrow(
       [

@@ -1,0 +1,54 @@
+/** Where the exporter listens: LISTEN_ADDRESS. */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+const TOKEN = 'orq-listen-test-token-0b3e5f1c9a';
+const load = (env: Record<string, string>, argv: string[] = []) => loadConfig({ env: { ORQ_API_KEY: TOKEN, ...env }, argv });
+const errorsOf = (env: Record<string, string>, argv: string[] = []): readonly string[] => {
+  const result = load(env, argv);
+  return result.ok === false ? result.errors : [];
+};
+const listenOf = (env: Record<string, string>, argv: string[] = []) => {
+  const result = load(env, argv);
+  if (result.ok !== true) throw new Error(JSON.stringify(result));
+  return { address: result.config.listenAddress, port: result.config.port };
+};
+
+describe('LISTEN_ADDRESS', () => {
+  it.each([
+    ['0.0.0.0', '0.0.0.0'],
+    ['127.0.0.1', '127.0.0.1'],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['[::1]', '::1'],
+    ['fe80::1%eth0', 'fe80::1%eth0'],
+    ['::ffff:127.0.0.1', '::ffff:127.0.0.1'],
+    ['localhost', 'localhost'],
+    ['exporter.monitoring.svc.cluster.local', 'exporter.monitoring.svc.cluster.local'],
+    ['my_service', 'my_service'],
+    ['host.', 'host.'],
+    [`${'a'.repeat(63)}.example`, `${'a'.repeat(63)}.example`],
+  ])('accepts %s', (text, address) => {
+    expect(listenOf({ LISTEN_ADDRESS: text }).address).toBe(address);
+  });
+
+  it.each([
+    ['127.0.0.1:9100', 'must be an address without a port: give the port in PORT'],
+    ['[::1]:9100', 'must be an address without a port: give the port in PORT'],
+    ['[localhost]', 'must be an IPv6 address inside [ and ], or an address without them'],
+    ['http://localhost', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    ['999.1.1.1', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    ['1.2.3', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    ['exporter host', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    ['-leading.dash', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    [`${'a'.repeat(64)}.example`, 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    [`${'a.'.repeat(127)}ab`, 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    ['a..b', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    ['hôte', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+    ['::1::', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
+  ])('refuses %j in one line naming the setting', (text, problem) => {
+    const lines = errorsOf({ LISTEN_ADDRESS: text });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`LISTEN_ADDRESS: ${problem} (got `)).toBe(true);
+  });
+});
