@@ -9,7 +9,7 @@
  */
 import { readSmallFile } from './util/read-file.js';
 import { parseBaseUrl } from './config/base-url.js';
-import { listenAddress } from './config/listen.js';
+import { listenAddress, type ListenLabels } from './config/listen.js';
 import { Problems } from './config/problems.js';
 import { LOG_LEVELS, type LogLevel, type SettingName } from './config/settings.js';
 import { readSources, type SettingSources } from './config/sources.js';
@@ -37,7 +37,12 @@ export interface Config {
 export const MIN_REFRESH_INTERVAL_MS = 10_000;
 
 export type ConfigResult =
-  | { readonly ok: true; readonly config: Config }
+  | {
+      readonly ok: true;
+      readonly config: Config;
+      /** How the user named the listen address and the port, for a failure to listen. */
+      readonly listenLabels: ListenLabels;
+    }
   | { readonly ok: false; readonly errors: readonly string[] }
   | { readonly ok: 'help' }
   | { readonly ok: 'version' };
@@ -92,6 +97,7 @@ export function loadConfig(input: ConfigInput): ConfigResult {
       logLevel: logLevel as LogLevel,
       webConfigFile: raw('WEB_CONFIG_FILE'),
     }),
+    listenLabels: Object.freeze({ address: label('LISTEN_ADDRESS'), port: label('PORT') }),
   };
 }
 

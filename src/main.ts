@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /** Process wiring: settings, the exporter, signals and exit codes. */
 import { helpText, loadConfig } from './config.js';
+import { listenFailure } from './config/listen.js';
 import { startExporter } from './exporter.js';
 import { loadWebConfig, type WebConfig } from './http/web-config.js';
-import { createLogger } from './log.js';
+import { createLogger, redactor } from './log.js';
 import { VERSION } from './version.js';
 
+/** A setting to change: bad settings, and an address or port the exporter cannot listen on. */
 const EXIT_CONFIG = 2;
 const STOP_GRACE_MS = 5_000;
 
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
     process.exitCode = EXIT_CONFIG;
     return;
   }
-  const { config } = result;
+  const { config, listenLabels } = result;
   // Checked before anything starts, so a bad web config reads and exits like a bad setting.
   let webConfig: WebConfig | undefined;
   if (config.webConfigFile !== undefined) {
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
     }
     webConfig = web.config;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: config.workspaces.map((w) => w.token) });
+  const tokens = config.workspaces.map((w) => w.token);
+  const logger = createLogger({ level: config.logLevel, secrets: tokens });
+  const redact = redactor(tokens);
 
   // A crash dump must not carry the token either: log through the redacting logger and exit.
   const crash = (error: unknown): void => {
@@ -51,9 +55,15 @@ async function main(): Promise<void> {
   try {
     exporter = await startExporter(config, { logger, webConfig });
   } catch (error) {
+    // An address or port that cannot be used is a setting to change, said like the others.
+    // Exit rather than return: the workspaces' clients were built before the listen failed.
+    const line = listenFailure(error, config.listenAddress, config.port, listenLabels);
+    if (line !== undefined) {
+      process.stderr.write(`${redact(line)}\n`);
+      process.exit(EXIT_CONFIG);
+    }
     logger.error('could not start', { error });
-    process.exitCode = 1;
-    return;
+    process.exit(1);
   }
 
   let stopping = false;

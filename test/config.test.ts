@@ -69,6 +69,7 @@ describe('loadConfig', () => {
         logLevel: 'info',
         webConfigFile: undefined,
       },
+      listenLabels: { address: 'LISTEN_ADDRESS', port: 'PORT' },
     });
   });
 

@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,34 @@ describe('main', () => {
     expect(settings.stderr).toBe(
       ['ORQ_BASE_URL: must be an http:// or https:// URL (got "http://…@host:99999/?…")', 'LOG_LEVEL: must be one of debug, info, warn, error (got "[REDACTED]")', ''].join('\n'),
     );
+  });
+
+  describe('a failure to listen: exit 2, one line naming the setting', () => {
+    it('names PORT for a port already in use', async () => {
+      const holder = createServer().listen({ host: '127.0.0.1', port: 0 });
+      await once(holder, 'listening');
+      const port = (holder.address() as { port: number }).port;
+      try {
+        const result = await exit(run({ ...good(), PORT: String(port) }));
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe(`PORT: port ${port} is already in use on 127.0.0.1 (EADDRINUSE)\n`);
+        expect(result.stdout).toBe('');
+      } finally {
+        holder.close();
+      }
+    });
+
+    it('names LISTEN_ADDRESS for an address this machine does not have', async () => {
+      const result = await exit(run({ ...good(), LISTEN_ADDRESS: '192.0.2.1' }));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('LISTEN_ADDRESS: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)\n');
+    });
+
+    it('names the flag the user gave for a name that does not resolve', async () => {
+      const result = await exit(run(good(), ['--listen-address=exporter.invalid']));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^--listen-address: the host name "exporter\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\)\n$/);
+    });
   });
 
   it('lists every flag with --help', async () => {
