@@ -7,7 +7,8 @@
  * A pure function of its input (the environment, the arguments and a file reader), so it can
  * be called again to reload.
  */
-import { readSmallFile } from './util/read-file.js';
+import { loadWebConfig, type WebConfig } from './http/web-config.js';
+import { MAX_FILE_BYTES, readSmallFile } from './util/read-file.js';
 import { parseBaseUrl } from './config/base-url.js';
 import { listenAddress, type ListenLabels } from './config/listen.js';
 import { Problems } from './config/problems.js';
@@ -32,6 +33,8 @@ export interface Config {
   readonly port: number;
   readonly logLevel: LogLevel;
   readonly webConfigFile: string | undefined;
+  /** The web config file, parsed and checked; undefined without WEB_CONFIG_FILE. */
+  readonly web: WebConfig | undefined;
 }
 
 export const MIN_REFRESH_INTERVAL_MS = 10_000;
@@ -83,6 +86,13 @@ export function loadConfig(input: ConfigInput): ConfigResult {
   const logLevel = raw('LOG_LEVEL')!.toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) fail('LOG_LEVEL')(`must be one of ${LOG_LEVELS.join(', ')}`, raw('LOG_LEVEL'));
 
+  const webConfigFile = raw('WEB_CONFIG_FILE');
+  let web: WebConfig | undefined;
+  if (webConfigFile !== undefined) {
+    const loaded = loadWebConfig(webConfigFile, { label: label('WEB_CONFIG_FILE'), readFile: (path) => readFile(path, MAX_WEB_FILE_BYTES) });
+    if (loaded.ok) web = loaded.config;
+    else problems.addLines(loaded.errors);
+  }
   if (problems.count > 0 || workspaces === undefined) return { ok: false, errors: problems.lines() };
   return {
     ok: true,
@@ -95,11 +105,15 @@ export function loadConfig(input: ConfigInput): ConfigResult {
       listenAddress: address!,
       port: port!,
       logLevel: logLevel as LogLevel,
-      webConfigFile: raw('WEB_CONFIG_FILE'),
+      webConfigFile,
+      web,
     }),
     listenLabels: Object.freeze({ address: label('LISTEN_ADDRESS'), port: label('PORT') }),
   };
 }
+
+/** The web config and the certificates it names. */
+const MAX_WEB_FILE_BYTES = Math.max(MAX_FILE_BYTES.config, MAX_FILE_BYTES.certificate);
 
 /** The workspaces to poll: from ORQ_WORKSPACES_FILE, or the one that ORQ_API_KEY(_FILE), ORQ_WORKSPACE and ORQ_PROJECT_ID name. */
 function loadWorkspaces(input: ConfigInput, sources: SettingSources, readFile: ReadFile, problems: Problems): WorkspaceConfig[] | undefined {

@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { Exposition } from './exposition/exposition.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
-import { attachTls, httpsServerOptions, loadWebConfig, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
+import { attachTls, httpsServerOptions, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
 import { silentLogger, type Logger } from './log.js';
 import type { ClientOptions } from './orq/client.js';
 import type { RefreshOutcome } from './poller.js';
@@ -26,11 +26,6 @@ export interface ExporterOptions {
   readonly processMetrics?: boolean;
   /** Socket options for the upstream (a CA to trust, a resolver), for tests of TLS and DNS faults. */
   readonly upstreamConnect?: ClientOptions['connect'];
-  /**
-   * The web config already loaded (main.ts loads it first, to report problems as settings
-   * errors); otherwise config.webConfigFile is loaded here and a bad one rejects the start.
-   */
-  readonly webConfig?: WebConfig;
 }
 
 export interface RunningExporter {
@@ -44,7 +39,8 @@ export interface RunningExporter {
 
 export async function startExporter(config: Config, options: ExporterOptions = {}): Promise<RunningExporter> {
   const logger = options.logger ?? silentLogger;
-  const web = options.webConfig ?? loadWebConfigOrThrow(config.webConfigFile);
+  // Loaded and checked with the other settings, so a bad one never gets this far.
+  const web = config.web;
   const now = options.now ?? Date.now;
   const registry = new Registry();
   const health = createHealthMetrics({
@@ -113,13 +109,6 @@ export async function startExporter(config: Config, options: ExporterOptions = {
       logger.info('exporter stopped', { workspaces: sources.map((s) => s.name) });
     },
   };
-}
-
-function loadWebConfigOrThrow(path: string | undefined): WebConfig | undefined {
-  if (path === undefined) return undefined;
-  const result = loadWebConfig(path);
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
 }
 
 function listen(fetch: FetchHandler, config: Config, web: WebConfig | undefined, logger: Logger): Promise<ServerType> {

@@ -3,7 +3,6 @@
 import { helpText, loadConfig } from './config.js';
 import { listenFailure } from './config/listen.js';
 import { startExporter } from './exporter.js';
-import { loadWebConfig, type WebConfig } from './http/web-config.js';
 import { createLogger, redactor } from './log.js';
 import { VERSION } from './version.js';
 
@@ -27,18 +26,6 @@ async function main(): Promise<void> {
     return;
   }
   const { config, listenLabels } = result;
-  // Checked before anything starts, so a bad web config reads and exits like a bad setting.
-  let webConfig: WebConfig | undefined;
-  if (config.webConfigFile !== undefined) {
-    const flag = process.argv.slice(2).some((a) => a === '--web.config.file' || a.startsWith('--web.config.file='));
-    const web = loadWebConfig(config.webConfigFile, { label: flag ? '--web.config.file' : 'WEB_CONFIG_FILE' });
-    if (!web.ok) {
-      for (const line of web.errors) process.stderr.write(`${line}\n`);
-      process.exitCode = EXIT_CONFIG;
-      return;
-    }
-    webConfig = web.config;
-  }
   const tokens = config.workspaces.map((w) => w.token);
   const logger = createLogger({ level: config.logLevel, secrets: tokens });
   const redact = redactor(tokens);
@@ -53,7 +40,7 @@ async function main(): Promise<void> {
 
   let exporter;
   try {
-    exporter = await startExporter(config, { logger, webConfig });
+    exporter = await startExporter(config, { logger });
   } catch (error) {
     // An address or port that cannot be used is a setting to change, said like the others.
     // Exit rather than return: the workspaces' clients were built before the listen failed.

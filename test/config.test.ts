@@ -68,6 +68,7 @@ describe('loadConfig', () => {
         port: 9877,
         logLevel: 'info',
         webConfigFile: undefined,
+        web: undefined,
       },
       listenLabels: { address: 'LISTEN_ADDRESS', port: 'PORT' },
     });
@@ -104,6 +105,7 @@ describe('loadConfig', () => {
       port: 0,
       logLevel: 'debug',
       webConfigFile: undefined,
+      web: undefined,
     });
   });
 
@@ -166,6 +168,34 @@ describe('loadConfig', () => {
     expect(load({}, ['--help'])).toEqual({ ok: 'help' });
     expect(load({ PORT: 'x' }, ['--bogus', '-h'])).toEqual({ ok: 'help' });
     expect(load({}, ['--version'])).toEqual({ ok: 'version' });
+  });
+});
+
+describe('the web config, loaded with the settings', () => {
+  const web = (text: string) => (path: string, maxBytes: number) => (path === '/etc/web.yml' ? text : readFile(path, maxBytes));
+
+  it('is parsed into the config', () => {
+    const result = loadConfig({ env: { ORQ_API_KEY: TOKEN, WEB_CONFIG_FILE: '/etc/web.yml' }, argv: [], readFile: web('http_server_config:\n  headers:\n    X-Frame-Options: deny\n') });
+    expect(result.ok === true && result.config.webConfigFile).toBe('/etc/web.yml');
+    expect(result.ok === true && result.config.web?.headers).toEqual({ 'X-Frame-Options': 'deny' });
+  });
+
+  it('reports its problems with the others, labelled with the spelling used', () => {
+    const bad = web('tls_config: {}\n');
+    expect(loadConfig({ env: { WEB_CONFIG_FILE: '/etc/web.yml', PORT: 'x' }, argv: [], readFile: bad })).toEqual({
+      ok: false,
+      errors: [
+        'ORQ_API_KEY: required (or ORQ_API_KEY_FILE): a workspace management key for the orq.ai API',
+        'PORT: must be a whole number from 0 to 65535 (got "x")',
+        'WEB_CONFIG_FILE: tls_config: unknown field (expected one of tls_server_config, http_server_config, basic_auth_users)',
+      ],
+    });
+    const byFlag = loadConfig({ env: { ORQ_API_KEY: TOKEN }, argv: ['--web.config.file', '/etc/web.yml'], readFile: bad });
+    expect(byFlag).toEqual({ ok: false, errors: ['--web.config.file: tls_config: unknown field (expected one of tls_server_config, http_server_config, basic_auth_users)'] });
+  });
+
+  it('names a missing file', () => {
+    expect(errorsOf({ ORQ_API_KEY: TOKEN, WEB_CONFIG_FILE: '/etc/none.yml' })).toEqual(['WEB_CONFIG_FILE: cannot read "/etc/none.yml" (ENOENT)']);
   });
 });
 

@@ -29,6 +29,11 @@ export class Problems {
     return (problem, got) => this.add(subject, problem, got);
   }
 
+  /** Lines made elsewhere (the web config's), already `subject: problem`. */
+  addLines(lines: readonly string[]): void {
+    for (const line of lines) this.#problems.push({ subject: '', problem: line, got: undefined });
+  }
+
   /** A token that was read, accepted or not, to be kept out of every line. */
   secret(token: string): void {
     // Shorter ones are refused without being repeated, and scrubbing them would garble the lines.

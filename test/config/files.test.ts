@@ -1,7 +1,7 @@
 /**
- * Every file the settings read (a token file, the workspaces file, the token files it names),
- * read from a real file system: only regular files of a bounded size, and a workspaces file
- * of plain YAML listing a bounded number of workspaces.
+ * Every file the settings read (a token file, the workspaces file, the token files it names,
+ * the web config), read from a real file system: only regular files of a bounded size, and a
+ * workspaces file of plain YAML listing a bounded number of workspaces.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +60,13 @@ describe('files named by the settings', () => {
     const lines = errorsOf({ ORQ_WORKSPACES_FILE: workspacesListing(path) });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.startsWith('ORQ_WORKSPACES_FILE: workspaces[0].api_key_file: cannot read ')).toBe(true);
+    expect(lines[0]).toMatch(reason);
+  });
+
+  it.each(hostile(MAX_FILE_BYTES.config))('WEB_CONFIG_FILE refuses %s at once, in one line', (_what, path, reason) => {
+    const lines = errorsOf({ ORQ_API_KEY: TOKEN, WEB_CONFIG_FILE: path });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith('WEB_CONFIG_FILE: cannot read ')).toBe(true);
     expect(lines[0]).toMatch(reason);
   });
 

@@ -97,6 +97,7 @@ describe('a token in the wrong place', () => {
     'LOG_LEVEL',
     'ORQ_API_KEY_FILE',
     'ORQ_WORKSPACES_FILE',
+    'WEB_CONFIG_FILE',
   ])('is not repeated from %s, alone, inside a longer value, or beside a workspaces file', (name) => {
     for (const value of [TOKEN, `${'x'.repeat(100)}${TOKEN}`, ` ${TOKEN} `, `/${TOKEN}`]) {
       expectNoToken(errors({ ORQ_API_KEY: TOKEN, [name]: value }));
