@@ -10,12 +10,12 @@
 import { loadWebConfig, type WebConfig } from './http/web-config.js';
 import { MAX_FILE_BYTES, readSmallFile } from './util/read-file.js';
 import { parseBaseUrl } from './config/base-url.js';
-import { listenAddress, type ListenLabels } from './config/listen.js';
+import { listenAddress, telemetryPath, type ListenLabels } from './config/listen.js';
 import { Problems } from './config/problems.js';
 import { LOG_LEVELS, type LogLevel, type SettingName } from './config/settings.js';
 import { readSources, type SettingSources } from './config/sources.js';
 import { checkToken, readTokenFile, type ReadFile } from './config/tokens.js';
-import { duration, wholeNumber } from './config/values.js';
+import { boolean, duration, wholeNumber } from './config/values.js';
 import { loadWorkspacesFile, MAX_WORKSPACE_NAME, type WorkspaceConfig } from './config/workspaces-file.js';
 
 export { helpText } from './config/help.js';
@@ -35,9 +35,23 @@ export interface Config {
   readonly webConfigFile: string | undefined;
   /** The web config file, parsed and checked; undefined without WEB_CONFIG_FILE. */
   readonly web: WebConfig | undefined;
+  /** Where the metrics are served, `/metrics` by default. */
+  readonly telemetryPath: string;
+  /** Whether POST /-/reload is served. */
+  readonly enableLifecycle: boolean;
+  /** Most keys accepted from one workspace in one refresh. */
+  readonly maxKeys: number;
+  /** Whether budgets and their usage are read from GET /v2/budgets. */
+  readonly fetchBudgets: boolean;
+  /** Whether project names are read from GET /v2/projects. */
+  readonly fetchProjects: boolean;
+  /** How long project names are cached. */
+  readonly projectsTtlMs: number;
 }
 
 export const MIN_REFRESH_INTERVAL_MS = 10_000;
+export const MIN_PROJECTS_TTL_MS = 10_000;
+export const MAX_KEYS_LIMIT = 10_000_000;
 
 export type ConfigResult =
   | {
@@ -78,10 +92,16 @@ export function loadConfig(input: ConfigInput): ConfigResult {
   if (requestTimeoutMs !== undefined && refreshTimeoutMs !== undefined && refreshTimeoutMs < requestTimeoutMs) {
     fail('REFRESH_TIMEOUT')(`must be at least ${label('REQUEST_TIMEOUT')} (${raw('REQUEST_TIMEOUT')})`, raw('REFRESH_TIMEOUT'));
   }
+  const projectsTtlMs = duration(raw('ORQ_PROJECTS_TTL')!, MIN_PROJECTS_TTL_MS, fail('ORQ_PROJECTS_TTL'));
   const retries = wholeNumber(raw('REQUEST_RETRIES')!, 0, 10, fail('REQUEST_RETRIES'));
+  const maxKeys = wholeNumber(raw('MAX_KEYS')!, 1, MAX_KEYS_LIMIT, fail('MAX_KEYS'));
+  const fetchBudgets = boolean(raw('ORQ_FETCH_BUDGETS')!, fail('ORQ_FETCH_BUDGETS'));
+  const fetchProjects = boolean(raw('ORQ_FETCH_PROJECTS')!, fail('ORQ_FETCH_PROJECTS'));
+  const enableLifecycle = boolean(raw('WEB_ENABLE_LIFECYCLE')!, fail('WEB_ENABLE_LIFECYCLE'));
 
   const address = listenAddress(raw('LISTEN_ADDRESS')!, fail('LISTEN_ADDRESS'));
   const port = wholeNumber(raw('PORT')!, 0, 65_535, fail('PORT'));
+  const metricsPath = telemetryPath(raw('WEB_TELEMETRY_PATH')!, fail('WEB_TELEMETRY_PATH'));
 
   const logLevel = raw('LOG_LEVEL')!.toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) fail('LOG_LEVEL')(`must be one of ${LOG_LEVELS.join(', ')}`, raw('LOG_LEVEL'));
@@ -107,6 +127,12 @@ export function loadConfig(input: ConfigInput): ConfigResult {
       logLevel: logLevel as LogLevel,
       webConfigFile,
       web,
+      telemetryPath: metricsPath!,
+      enableLifecycle: enableLifecycle!,
+      maxKeys: maxKeys!,
+      fetchBudgets: fetchBudgets!,
+      fetchProjects: fetchProjects!,
+      projectsTtlMs: projectsTtlMs!,
     }),
     listenLabels: Object.freeze({ address: label('LISTEN_ADDRESS'), port: label('PORT') }),
   };

@@ -69,6 +69,12 @@ describe('loadConfig', () => {
         logLevel: 'info',
         webConfigFile: undefined,
         web: undefined,
+        telemetryPath: '/metrics',
+        enableLifecycle: false,
+        maxKeys: 100_000,
+        fetchBudgets: true,
+        fetchProjects: true,
+        projectsTtlMs: 600_000,
       },
       listenLabels: { address: 'LISTEN_ADDRESS', port: 'PORT' },
     });
@@ -87,12 +93,18 @@ describe('loadConfig', () => {
       ORQ_BASE_URL: 'http://127.0.0.1:8080/orq/',
       ORQ_WORKSPACE: 'acme-prod',
       ORQ_PROJECT_ID: 'proj_1',
+      ORQ_FETCH_BUDGETS: 'false',
+      ORQ_FETCH_PROJECTS: '0',
+      ORQ_PROJECTS_TTL: '1h',
       REFRESH_INTERVAL: '10s',
       REQUEST_TIMEOUT: '1s500ms',
       REFRESH_TIMEOUT: '1m',
       REQUEST_RETRIES: '0',
+      MAX_KEYS: '1',
       LISTEN_ADDRESS: '127.0.0.1',
       PORT: '0',
+      WEB_TELEMETRY_PATH: '/probe/metrics',
+      WEB_ENABLE_LIFECYCLE: 'TRUE',
       LOG_LEVEL: 'DEBUG',
     });
     expect(config).toEqual({
@@ -106,12 +118,42 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       webConfigFile: undefined,
       web: undefined,
+      telemetryPath: '/probe/metrics',
+      enableLifecycle: true,
+      maxKeys: 1,
+      fetchBudgets: false,
+      fetchProjects: false,
+      projectsTtlMs: 3_600_000,
     });
   });
 
-  it('lets flags win over the environment, in both spellings', () => {
-    const config = configOf({ ORQ_API_KEY: TOKEN, PORT: '1000', REFRESH_INTERVAL: '1h' }, ['--port', '2000', '--refresh-interval=30s']);
-    expect([config.port, config.refreshIntervalMs]).toEqual([2000, 30_000]);
+  it('reads every flag, in every spelling, over the environment', () => {
+    const env = { ORQ_API_KEY: TOKEN, PORT: '1000', REFRESH_INTERVAL: '1h', LOG_LEVEL: 'error', ORQ_FETCH_BUDGETS: 'true', WEB_TELEMETRY_PATH: '/x' };
+    const config = configOf(env, [
+      '--port',
+      '2000',
+      '--refresh-interval=30s',
+      '--log.level=warn',
+      '--orq-fetch-budgets=false',
+      '--orq-fetch-projects=0',
+      '--orq-projects-ttl',
+      '15s',
+      '--max-keys=50',
+      '--web.telemetry-path=/m',
+      '--web.enable-lifecycle',
+    ]);
+    expect(config).toMatchObject({
+      port: 2000,
+      refreshIntervalMs: 30_000,
+      logLevel: 'warn',
+      fetchBudgets: false,
+      fetchProjects: false,
+      projectsTtlMs: 15_000,
+      maxKeys: 50,
+      telemetryPath: '/m',
+      enableLifecycle: true,
+    });
+    expect(configOf(env, ['--log-level', 'debug']).logLevel).toBe('debug');
   });
 
   it('freezes the config', () => {
@@ -121,9 +163,9 @@ describe('loadConfig', () => {
 
   it('is a pure function of its input: the same input, the same config, whatever came between', () => {
     const input = { ORQ_API_KEY: TOKEN, PORT: '1234' };
-    const first = load(input, ['--log-level=debug']);
+    const first = load(input, ['--log.level=debug']);
     load({ ORQ_API_KEY: STAGING, PORT: '1' }, ['--port=2']);
-    expect(load(input, ['--log-level=debug'])).toEqual(first);
+    expect(load(input, ['--log.level=debug'])).toEqual(first);
   });
 
   it.each<[string, ConfigInput['env'], string[], string[]]>([
@@ -139,20 +181,31 @@ describe('loadConfig', () => {
     ['bad port', { ORQ_API_KEY: TOKEN, PORT: '70000' }, [], ['PORT: must be a whole number from 0 to 65535 (got "70000")']],
     ['bad retries', { ORQ_API_KEY: TOKEN, REQUEST_RETRIES: '-1' }, [], ['REQUEST_RETRIES: must be a whole number from 0 to 10 (got "-1")']],
     ['bad log level', { ORQ_API_KEY: TOKEN, LOG_LEVEL: 'loud' }, [], ['LOG_LEVEL: must be one of debug, info, warn, error (got "loud")']],
+    ['bad log level by the toolkit flag', { ORQ_API_KEY: TOKEN }, ['--log.level=loud'], ['--log.level: must be one of debug, info, warn, error (got "loud")']],
     ['base url not a url', { ORQ_API_KEY: TOKEN, ORQ_BASE_URL: 'api.orq.ai' }, [], ['ORQ_BASE_URL: must be an http:// or https:// URL (got "api.orq.ai")']],
     ['base url ftp', { ORQ_API_KEY: TOKEN, ORQ_BASE_URL: 'ftp://api.orq.ai' }, [], ['ORQ_BASE_URL: must be an http:// or https:// URL (got "ftp://api.orq.ai")']],
     ['base url with credentials', { ORQ_API_KEY: TOKEN, ORQ_BASE_URL: 'https://u:p@api.orq.ai' }, [], ['ORQ_BASE_URL: must not contain a user name or password; the API key has its own setting']],
     ['unknown flag', { ORQ_API_KEY: TOKEN }, ['--verbose'], ['--verbose: unknown flag (see --help)']],
     ['token as a flag', { ORQ_API_KEY: TOKEN }, ['--orq-api-key=secret'], ['--orq-api-key: not accepted, since a flag shows the token in process listings; use ORQ_API_KEY or --orq-api-key-file']],
     ['flag without value', { ORQ_API_KEY: TOKEN }, ['--port'], ['--port: needs a value']],
+    ['two spellings of one setting', { ORQ_API_KEY: TOKEN }, ['--log-level=info', '--log.level=debug'], ['--log.level: sets the same as --log-level; give one']],
+    ['MAX_KEYS zero', { ORQ_API_KEY: TOKEN, MAX_KEYS: '0' }, [], ['MAX_KEYS: must be a whole number from 1 to 10000000 (got "0")']],
+    ['MAX_KEYS not a number', { ORQ_API_KEY: TOKEN }, ['--max-keys=1e5'], ['--max-keys: must be a whole number from 1 to 10000000 (got "1e5")']],
+    ['projects TTL too short', { ORQ_API_KEY: TOKEN, ORQ_PROJECTS_TTL: '9s999ms' }, [], ['ORQ_PROJECTS_TTL: must be at least 10s (got "9s999ms")']],
+    ['projects TTL not a duration', { ORQ_API_KEY: TOKEN }, ['--orq-projects-ttl=10'], ['--orq-projects-ttl: must be a duration such as 30s, 2m or 1h (got "10")']],
+    ['a boolean that is not one', { ORQ_API_KEY: TOKEN, ORQ_FETCH_BUDGETS: 'yes' }, [], ['ORQ_FETCH_BUDGETS: must be true or false (or 1 or 0) (got "yes")']],
+    ['another', { ORQ_API_KEY: TOKEN, WEB_ENABLE_LIFECYCLE: 'on' }, [], ['WEB_ENABLE_LIFECYCLE: must be true or false (or 1 or 0) (got "on")']],
+    ['a boolean flag with a bad value', { ORQ_API_KEY: TOKEN }, ['--orq-fetch-projects=nope'], ['--orq-fetch-projects: must be true or false, or the flag alone for true']],
   ])('%s', (_name, env, argv, errors) => {
     expect(load(env, argv)).toEqual({ ok: false, errors });
   });
 
   it('reports every problem at once, one line each', () => {
-    expect(errorsOf({ REFRESH_INTERVAL: '1s', PORT: 'http', LOG_LEVEL: 'x' })).toEqual([
+    expect(errorsOf({ REFRESH_INTERVAL: '1s', PORT: 'http', LOG_LEVEL: 'x', MAX_KEYS: '-', ORQ_FETCH_PROJECTS: '?' })).toEqual([
       'ORQ_API_KEY: required (or ORQ_API_KEY_FILE): a workspace management key for the orq.ai API',
       'REFRESH_INTERVAL: must be at least 10s (got "1s")',
+      'MAX_KEYS: must be a whole number from 1 to 10000000 (got "-")',
+      'ORQ_FETCH_PROJECTS: must be true or false (or 1 or 0) (got "?")',
       'PORT: must be a whole number from 0 to 65535 (got "http")',
       'LOG_LEVEL: must be one of debug, info, warn, error (got "x")',
     ]);
@@ -244,13 +297,20 @@ describe('loadConfig with ORQ_WORKSPACES_FILE', () => {
 });
 
 describe('helpText', () => {
-  it('lists every setting with its flag and its default', () => {
+  it('lists every setting with all its flags and its default', () => {
     const text = helpText('exporter');
     for (const s of SETTINGS as readonly Setting[]) {
       const line = text.split('\n').find((l) => l.includes(`${s.env}: `));
       expect(line, s.env).toBeDefined();
       expect(line!.trimStart().startsWith(s.flags.join(', '))).toBe(true);
       if (s.default !== undefined) expect(line).toContain(`(default ${s.default})`);
+    }
+  });
+
+  it('lists the exporter-toolkit spellings', () => {
+    const text = helpText('exporter');
+    for (const flag of ['--web.listen-address', '--web.telemetry-path', '--web.config.file', '--web.enable-lifecycle', '--log.level']) {
+      expect(text).toContain(flag);
     }
   });
 

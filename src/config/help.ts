@@ -15,7 +15,7 @@ export function helpText(program: string, options: HelpOptions = {}): string {
     `Usage: ${program} [flags]`,
     '',
     'Prometheus exporter for orq.ai API keys. Every flag has an environment variable; a flag wins.',
-    `Durations are written 30s, 2m, 1h30m (at most ${MAX_DURATION_TEXT}).`,
+    `Durations are written 30s, 2m, 1h30m (at most ${MAX_DURATION_TEXT}); booleans true or false (or 1 or 0).`,
     '',
   ];
   for (const s of settings) {

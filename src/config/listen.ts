@@ -1,6 +1,6 @@
 /**
- * Where the exporter listens: the address (an IP literal or a plausible host name), and the
- * one line that says why listening failed, naming the setting to change.
+ * Where the exporter listens: the address (an IP literal or a plausible host name), the
+ * metrics path, and the one line that says why listening failed, naming the setting to change.
  */
 import { isIP } from 'node:net';
 import type { Fail } from './values.js';
@@ -16,10 +16,29 @@ export function listenAddress(text: string, fail: Fail): string | undefined {
   }
   if (isIP(text) !== 0) return text;
   if (/^[^:]+:\d+$/.test(text) || /^\[.*\]:\d+$/.test(text)) {
-    return fail('must be an address without a port: give the port in PORT', text);
+    return fail('must be an address without a port: give the port in PORT, or both in --web.listen-address=host:port', text);
   }
   if (HOST_NAME.test(text) && !/^[\d.]+$/.test(text)) return text;
   return fail('must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost', text);
+}
+
+/** Paths the exporter serves besides the metrics, which the metrics path must not take. */
+export const RESERVED_PATHS = ['/', '/healthz', '/readyz'] as const;
+/** Prometheus keeps `/-/` for lifecycle endpoints (`/-/reload`); so does this exporter. */
+export const LIFECYCLE_PREFIX = '/-/';
+
+/** One or more segments of RFC 3986 path characters, no `%` escapes, no `.` or `..` segments, no empty segment but a trailing one. */
+const PATH = /^(?:\/[A-Za-z0-9\-._~!$&'()*+,;=:@]+)+\/?$/;
+const MAX_PATH = 256;
+
+export function telemetryPath(text: string, fail: Fail): string | undefined {
+  if (!text.startsWith('/')) return fail('must start with /', text);
+  if ((RESERVED_PATHS as readonly string[]).includes(text)) return fail(`must not be ${text}, which the exporter serves itself`, text);
+  if (text.startsWith(LIFECYCLE_PREFIX)) return fail(`must not be under ${LIFECYCLE_PREFIX}, kept for lifecycle endpoints such as /-/reload`, text);
+  if (text.length > MAX_PATH || !PATH.test(text) || text.split('/').some((segment) => segment === '.' || segment === '..')) {
+    return fail(`must be a plain path of letters, digits and -._~ such as /metrics, at most ${MAX_PATH} characters`, text);
+  }
+  return text;
 }
 
 export interface ListenLabels {

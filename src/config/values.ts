@@ -1,9 +1,10 @@
 /**
- * The kinds of value a setting takes (durations, whole numbers) and the rule for
+ * The kinds of value a setting takes (durations, whole numbers, booleans) and the rule for
  * every problem they can have: a phrase saying what is wanted, and what was given, which the
  * loader quotes only after scrubbing it of secrets.
  */
 import { formatDuration, parseDuration } from '../util/duration.js';
+import { parseBoolean } from '../util/flags.js';
 
 /** Reports a problem with a setting; `got` is the text the user gave, quoted after redaction. */
 export type Fail = (problem: string, got?: string) => undefined;
@@ -30,6 +31,11 @@ export function wholeNumber(text: string, min: number, max: number, fail: Fail):
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(n >= min && n <= max)) return fail(`must be a whole number from ${min} to ${max}`, text);
   return n;
+}
+
+export function boolean(text: string, fail: Fail): boolean | undefined {
+  const value = parseBoolean(text);
+  return value ?? fail('must be true or false (or 1 or 0)', text);
 }
 
 /** How much of a given value an error repeats: enough to recognise it, never a whole file's worth. */

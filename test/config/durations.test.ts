@@ -10,6 +10,7 @@ const DURATIONS = [
   ['REFRESH_INTERVAL', '--refresh-interval'],
   ['REQUEST_TIMEOUT', '--request-timeout'],
   ['REFRESH_TIMEOUT', '--refresh-timeout'],
+  ['ORQ_PROJECTS_TTL', '--orq-projects-ttl'],
 ] as const;
 const load = (env: Record<string, string>, argv: string[] = []) => loadConfig({ env: { ORQ_API_KEY: TOKEN, REFRESH_TIMEOUT: MAX_DURATION_TEXT, ...env }, argv });
 
@@ -32,13 +33,14 @@ describe('duration settings', () => {
   });
 
   it('keep their floors', () => {
-    const result = load({ REFRESH_INTERVAL: '9s', REQUEST_TIMEOUT: '99ms', REFRESH_TIMEOUT: '999ms' });
+    const result = load({ REFRESH_INTERVAL: '9s', REQUEST_TIMEOUT: '99ms', REFRESH_TIMEOUT: '999ms', ORQ_PROJECTS_TTL: '0' });
     expect(result).toEqual({
       ok: false,
       errors: [
         'REFRESH_INTERVAL: must be at least 10s (got "9s")',
         'REQUEST_TIMEOUT: must be at least 100ms (got "99ms")',
         'REFRESH_TIMEOUT: must be at least 1s (got "999ms")',
+        'ORQ_PROJECTS_TTL: must be at least 10s (got "0")',
       ],
     });
   });

@@ -1,4 +1,4 @@
-/** Where the exporter listens: LISTEN_ADDRESS, and a failure to listen. */
+/** Where the exporter listens: LISTEN_ADDRESS, PORT, --web.listen-address, the metrics path, and a failure to listen. */
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -36,8 +36,8 @@ describe('LISTEN_ADDRESS', () => {
   });
 
   it.each([
-    ['127.0.0.1:9100', 'must be an address without a port: give the port in PORT'],
-    ['[::1]:9100', 'must be an address without a port: give the port in PORT'],
+    ['127.0.0.1:9100', 'must be an address without a port: give the port in PORT, or both in --web.listen-address=host:port'],
+    ['[::1]:9100', 'must be an address without a port: give the port in PORT, or both in --web.listen-address=host:port'],
     ['[localhost]', 'must be an IPv6 address inside [ and ], or an address without them'],
     ['http://localhost', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
     ['999.1.1.1', 'must be an IP address or a host name, such as 0.0.0.0, ::, 127.0.0.1 or localhost'],
@@ -53,6 +53,73 @@ describe('LISTEN_ADDRESS', () => {
     const lines = errorsOf({ LISTEN_ADDRESS: text });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.startsWith(`LISTEN_ADDRESS: ${problem} (got `)).toBe(true);
+  });
+});
+
+describe('--web.listen-address', () => {
+  it.each([
+    ['127.0.0.1:9100', '127.0.0.1', 9100],
+    ['[::1]:9100', '::1', 9100],
+    [':9100', '0.0.0.0', 9100],
+    ['localhost:0', 'localhost', 0],
+  ])('reads %s as an address and a port', (value, address, port) => {
+    expect(listenOf({}, [`--web.listen-address=${value}`])).toEqual({ address, port, labels: { address: '--web.listen-address', port: '--web.listen-address' } });
+  });
+
+  it('wins over LISTEN_ADDRESS and PORT, as every flag wins over the environment', () => {
+    expect(listenOf({ LISTEN_ADDRESS: '10.0.0.1', PORT: '1' }, ['--web.listen-address', '127.0.0.1:2'])).toMatchObject({ address: '127.0.0.1', port: 2 });
+  });
+
+  it.each([
+    [['--web.listen-address=:1', '--port=2'], '--web.listen-address: sets the same as --port; give one'],
+    [['--listen-address=::', '--web.listen-address=:1'], '--web.listen-address: sets the same as --listen-address; give one'],
+  ])('cannot be combined with the flag it overlaps: %j', (argv, line) => {
+    expect(errorsOf({}, argv)).toEqual([line]);
+  });
+
+  it.each(['9100', '127.0.0.1', '::1:9100', '127.0.0.1:', '[::1]', 'a:b:c', ''])('refuses %j, saying the form', (value) => {
+    expect(errorsOf({}, [`--web.listen-address=${value}`])).toEqual([
+      '--web.listen-address: must be host:port, such as 127.0.0.1:9877, [::1]:9877 or :9877 for every address',
+    ]);
+  });
+
+  it('labels a bad port or host with the flag', () => {
+    expect(errorsOf({}, ['--web.listen-address=:99999'])).toEqual(['--web.listen-address: must be a whole number from 0 to 65535 (got "99999")']);
+    expect(errorsOf({}, ['--web.listen-address=[nope]:1'])[0]).toMatch(/^--web\.listen-address: must be an IPv6 address inside \[ and \]/);
+  });
+});
+
+describe('WEB_TELEMETRY_PATH', () => {
+  it.each(['/metrics', '/probe/metrics', '/metrics/', "/a-b_c.d~!$&'()*+,;=:@", `/${'m'.repeat(255)}`])('accepts %j', (path) => {
+    const result = load({ WEB_TELEMETRY_PATH: path });
+    expect(result.ok === true && result.config.telemetryPath).toBe(path);
+  });
+
+  it.each([
+    ['metrics', 'must start with /'],
+    ['/', 'must not be /, which the exporter serves itself'],
+    ['/healthz', 'must not be /healthz, which the exporter serves itself'],
+    ['/readyz', 'must not be /readyz, which the exporter serves itself'],
+    ['/-/reload', 'must not be under /-/, kept for lifecycle endpoints such as /-/reload'],
+    ['/-/metrics', 'must not be under /-/, kept for lifecycle endpoints such as /-/reload'],
+    ['//metrics', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/metrics?x=1', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/metrics#x', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/met rics', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/m%65trics', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/a/../healthz', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/./metrics', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/métriques', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    ['/metrics\u0000', 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+    [`/${'m'.repeat(256)}`, 'must be a plain path of letters, digits and -._~ such as /metrics, at most 256 characters'],
+  ])('refuses %j', (path, problem) => {
+    const lines = errorsOf({ WEB_TELEMETRY_PATH: path });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`WEB_TELEMETRY_PATH: ${problem} (got `)).toBe(true);
+  });
+
+  it('labels its errors with the flag when given as one', () => {
+    expect(errorsOf({}, ['--web.telemetry-path=/healthz'])).toEqual(['--web.telemetry-path: must not be /healthz, which the exporter serves itself (got "/healthz")']);
   });
 });
 
@@ -82,8 +149,8 @@ describe('listenFailure', () => {
   });
 
   it('names LISTEN_ADDRESS, the spelling the user used, for a name that does not resolve', async () => {
-    const line = listenFailure(await failure('exporter.invalid', 0), 'exporter.invalid', 0, { address: '--listen-address', port: 'PORT' });
-    expect(line).toMatch(/^--listen-address: the host name "exporter\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\)$/);
+    const line = listenFailure(await failure('exporter.invalid', 0), 'exporter.invalid', 0, { address: '--web.listen-address', port: '--web.listen-address' });
+    expect(line).toMatch(/^--web\.listen-address: the host name "exporter\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\)$/);
   });
 
   it('leaves other errors to the caller', () => {

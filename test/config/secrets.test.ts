@@ -79,6 +79,12 @@ describe('a token in the wrong place', () => {
     ['--verbose', TOKEN],
     [`--verbose=${TOKEN}`],
     ['--', TOKEN],
+    ['--web.enable-lifecycle', TOKEN],
+    [`--web.enable-lifecycle=${TOKEN}`],
+    [`--web.listen-address=${TOKEN}`],
+    ['--web.listen-address', `[${TOKEN}]:1`],
+    [`--web.listen-address=${TOKEN}:x`],
+    [`--web.telemetry-path=${TOKEN}`],
   ])('is not repeated from the arguments %j', (...argv) => {
     const lines = errors({ ORQ_API_KEY: TOKEN }, argv);
     expect(lines.length).toBeGreaterThan(0);
@@ -92,8 +98,14 @@ describe('a token in the wrong place', () => {
     'REQUEST_TIMEOUT',
     'REFRESH_TIMEOUT',
     'REQUEST_RETRIES',
+    'MAX_KEYS',
+    'ORQ_FETCH_BUDGETS',
+    'ORQ_FETCH_PROJECTS',
+    'ORQ_PROJECTS_TTL',
     'LISTEN_ADDRESS',
     'PORT',
+    'WEB_TELEMETRY_PATH',
+    'WEB_ENABLE_LIFECYCLE',
     'LOG_LEVEL',
     'ORQ_API_KEY_FILE',
     'ORQ_WORKSPACES_FILE',

@@ -72,7 +72,7 @@ describe('main', () => {
     ['a refresh deadline past what a timer holds', { REFRESH_TIMEOUT: '25d' }, 'REFRESH_TIMEOUT: must be at most 24d, the longest a timer holds (got "25d")'],
     ['a token with a zero-width space', { ORQ_API_KEY: `${TOKEN.slice(0, 10)}\u200b${TOKEN.slice(10)}` }, 'ORQ_API_KEY: holds an invisible character (U+200B); an API key is printable ASCII in one word, as an HTTP header needs'],
     ['a one-character token', { ORQ_API_KEY: 'e' }, 'ORQ_API_KEY: is 1 character long; an API key is 20 to 4096'],
-    ['a listen address with a port', { LISTEN_ADDRESS: '127.0.0.1:9100' }, 'LISTEN_ADDRESS: must be an address without a port: give the port in PORT (got "127.0.0.1:9100")'],
+    ['a listen address with a port', { LISTEN_ADDRESS: '127.0.0.1:9100' }, 'LISTEN_ADDRESS: must be an address without a port: give the port in PORT, or both in --web.listen-address=host:port (got "127.0.0.1:9100")'],
   ])('exits 2 at once on %s, in one line', async (_what, env, line) => {
     const result = await exit(run({ ...good(), ...env }));
     expect(result.code).toBe(2);
@@ -129,16 +129,18 @@ describe('main', () => {
     });
 
     it('names the flag the user gave for a name that does not resolve', async () => {
-      const result = await exit(run(good(), ['--listen-address=exporter.invalid']));
+      const result = await exit(run(good(), ['--web.listen-address=exporter.invalid:0']));
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^--listen-address: the host name "exporter\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\)\n$/);
+      expect(result.stderr).toMatch(/^--web\.listen-address: the host name "exporter\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\)\n$/);
     });
   });
 
-  it('lists every flag with --help', async () => {
+  it('lists every flag with --help, the exporter-toolkit spellings too', async () => {
     const result = await exit(run({}, ['--help']));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('--refresh-interval');
+    for (const flag of ['--refresh-interval', '--web.listen-address', '--web.telemetry-path', '--web.config.file', '--web.enable-lifecycle', '--log.level', '--max-keys']) {
+      expect(result.stdout).toContain(flag);
+    }
     expect(result.stdout).toContain('REFRESH_INTERVAL');
   });
 
