@@ -1,6 +1,6 @@
 /**
  * The built program as a user runs it: `node dist/src/main.js`, with settings in the
- * environment, stopped by SIGTERM.
+ * environment, stopped by SIGTERM; and the demo's answers that need no upstream.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,9 +13,10 @@ import { generateKeys, startSimulator, type Simulator } from '../../src/simulato
 import { TOKEN } from '../support/stack.js';
 
 const MAIN = 'dist/src/main.js';
+const DEMO = 'dist/src/demo.js';
 
-function run(env: Record<string, string>, args: string[] = []) {
-  return spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(env: Record<string, string>, args: string[] = [], program = MAIN) {
+  return spawn(process.execPath, [program, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 async function exit(child: ReturnType<typeof run>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -173,5 +174,35 @@ describe('main', () => {
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
     expect(lines.map((l) => l.msg)).toEqual(['exporter started', 'refresh succeeded', 'stopping', 'exporter stopped']);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
+  });
+});
+
+describe('demo', () => {
+  it('answers --help with the exporter’s settings and its own', async () => {
+    const result = await exit(run({}, ['--help'], DEMO));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run demo -- \[flags\]\n/);
+    for (const text of ['--refresh-interval', 'REFRESH_INTERVAL', '--web.listen-address', 'DEMO_KEYS', 'DEMO_SEED']) expect(result.stdout).toContain(text);
+    expect(result.stderr).toBe('');
+  });
+
+  it('answers --version', async () => {
+    const result = await exit(run({}, ['--version'], DEMO));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^orq-api-keys-exporter \d+\.\d+\.\d+ \(demo\)\n$/);
+  });
+
+  it('refuses, before starting anything, the flags that choose the upstream and bad demo settings', async () => {
+    const result = await exit(run({ DEMO_KEYS: '1e9', DEMO_SEED: 'x' }, ['--orq-base-url=http://elsewhere', '--orq-workspaces-file', '/w.yml'], DEMO));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        '--orq-workspaces-file: not used by the demo, which runs its own simulated workspace',
+        '--orq-base-url: not used by the demo, which runs its own simulated workspace',
+        'DEMO_KEYS: must be a whole number from 0 to 100000 (got "1e9")',
+        'DEMO_SEED: must be a whole number (got "x")',
+        '',
+      ].join('\n'),
+    );
   });
 });
