@@ -11,13 +11,13 @@ import { Exposition } from './exposition/exposition.js';
 import type { Snapshot } from './snapshot.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
-import { attachTls, httpsServerOptions, loadWebConfig, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
+import { attachTls, httpsServerOptions, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
 import { silentLogger, type Logger } from './log.js';
 import type { ClientOptions } from './orq/client.js';
 import { SOURCES } from './exposition/families.js';
 import { ProjectsCache } from './workspace/projects-cache.js';
 import type { RefreshOutcome } from './workspace/refresh.js';
-import { Workspace, type WorkspaceSettings } from './workspace/workspace.js';
+import { Workspace } from './workspace/workspace.js';
 import { REVISION, VERSION } from './version.js';
 
 export interface ExporterOptions {
@@ -29,11 +29,6 @@ export interface ExporterOptions {
   readonly processMetrics?: boolean;
   /** Socket options for the upstream (a CA to trust, a resolver), for tests of TLS and DNS faults. */
   readonly upstreamConnect?: ClientOptions['connect'];
-  /**
-   * The web config already loaded (main.ts loads it first, to report problems as settings
-   * errors); otherwise config.webConfigFile is loaded here and a bad one rejects the start.
-   */
-  readonly webConfig?: WebConfig;
 }
 
 export interface RunningExporter {
@@ -47,22 +42,20 @@ export interface RunningExporter {
 
 export async function startExporter(config: Config, options: ExporterOptions = {}): Promise<RunningExporter> {
   const logger = options.logger ?? silentLogger;
-  const web = options.webConfig ?? loadWebConfigOrThrow(config.webConfigFile);
+  // Loaded and checked with the other settings, so a bad one never gets this far.
+  const web = config.web;
   const now = options.now ?? Date.now;
-  const settings: SourceSettings = config;
-  const fetchProjects = settings.fetchProjects !== false;
   const registry = new Registry();
   const health = createHealthMetrics({
     registry,
     workspaces: config.workspaces.map((w) => w.name),
-    sources: SOURCES.filter((s) => (s !== 'budgets' || settings.fetchBudgets !== false) && (s !== 'projects' || fetchProjects)),
+    sources: SOURCES.filter((s) => (s !== 'budgets' || config.fetchBudgets) && (s !== 'projects' || config.fetchProjects)),
     refreshIntervalSeconds: config.refreshIntervalMs / 1000,
     build: { version: VERSION, revision: REVISION },
     processMetrics: options.processMetrics,
   });
-  const projectsTtlMs = settings.projectsTtlMs ?? DEFAULT_PROJECTS_TTL_MS;
-  const projects = fetchProjects
-    ? new ProjectsCache({ ttlMs: projectsTtlMs, retentionMs: projectsRetentionMs(projectsTtlMs), max: config.workspaces.length, now })
+  const projects = config.fetchProjects
+    ? new ProjectsCache({ ttlMs: config.projectsTtlMs, retentionMs: projectsRetentionMs(config.projectsTtlMs), max: config.workspaces.length, now })
     : undefined;
 
   const exposition = new Exposition({ snapshots: () => sources.map((s) => s.snapshot), registry, now });
@@ -70,7 +63,7 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   const sources = config.workspaces.map(
     (workspace) =>
       new Workspace(workspace, {
-        settings,
+        settings: config,
         health,
         logger,
         now,
@@ -128,24 +121,9 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   };
 }
 
-/** Settings of the sources beyond the key list; absent ones take their defaults. */
-interface SourceSettings extends WorkspaceSettings {
-  readonly fetchProjects?: boolean | undefined;
-  readonly projectsTtlMs?: number | undefined;
-}
-
-const DEFAULT_PROJECTS_TTL_MS = 10 * 60_000;
-
 /** Project names are served for a day past their last good fetch (or three TTLs, if longer). */
 export function projectsRetentionMs(ttlMs: number): number {
   return Math.max(24 * 3_600_000, 3 * ttlMs);
-}
-
-function loadWebConfigOrThrow(path: string | undefined): WebConfig | undefined {
-  if (path === undefined) return undefined;
-  const result = loadWebConfig(path);
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
 }
 
 function listen(fetch: FetchHandler, config: Config, web: WebConfig | undefined, logger: Logger): Promise<ServerType> {

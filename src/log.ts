@@ -3,7 +3,8 @@
  * through redaction of the secrets the logger was given, so a token echoed back by the
  * upstream, or caught in an error, never reaches a log.
  */
-import type { LogLevel } from './config.js';
+import type { LogLevel } from './config/settings.js';
+import { isPlausibleToken } from './config/tokens.js';
 
 export type Fields = Record<string, unknown>;
 
@@ -36,9 +37,13 @@ export function createLogger(options: LoggerOptions): Logger {
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-/** Replaces every occurrence of any secret; the JSON-escaped spelling of a secret too. */
+/**
+ * Replaces every occurrence of any secret; the JSON-escaped spelling of a secret too. Only
+ * secrets of a token's length are looked for (the rule start-up enforces, config/tokens.ts):
+ * a one-character "secret" would turn "exporter started" into "e[REDACTED]porter started".
+ */
 export function redactor(secrets: readonly string[]): (text: string) => string {
-  const spellings = [...new Set(secrets.filter((s) => s.length > 0).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  const spellings = [...new Set(secrets.filter(isPlausibleToken).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
   if (spellings.length === 0) return (text) => text;
   return (text) => {
     let out = text;

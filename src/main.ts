@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /** Process wiring: settings, the exporter, signals and exit codes. */
 import { helpText, loadConfig } from './config.js';
+import { listenFailure } from './config/listen.js';
 import { startExporter } from './exporter.js';
-import { loadWebConfig, type WebConfig } from './http/web-config.js';
-import { createLogger } from './log.js';
+import { createLogger, redactor } from './log.js';
 import { VERSION } from './version.js';
 
+/** A setting to change: bad settings, and an address or port the exporter cannot listen on. */
 const EXIT_CONFIG = 2;
 const STOP_GRACE_MS = 5_000;
 
@@ -24,20 +25,10 @@ async function main(): Promise<void> {
     process.exitCode = EXIT_CONFIG;
     return;
   }
-  const { config } = result;
-  // Checked before anything starts, so a bad web config reads and exits like a bad setting.
-  let webConfig: WebConfig | undefined;
-  if (config.webConfigFile !== undefined) {
-    const flag = process.argv.slice(2).some((a) => a === '--web.config.file' || a.startsWith('--web.config.file='));
-    const web = loadWebConfig(config.webConfigFile, { label: flag ? '--web.config.file' : 'WEB_CONFIG_FILE' });
-    if (!web.ok) {
-      for (const line of web.errors) process.stderr.write(`${line}\n`);
-      process.exitCode = EXIT_CONFIG;
-      return;
-    }
-    webConfig = web.config;
-  }
-  const logger = createLogger({ level: config.logLevel, secrets: config.workspaces.map((w) => w.token) });
+  const { config, listenLabels } = result;
+  const tokens = config.workspaces.map((w) => w.token);
+  const logger = createLogger({ level: config.logLevel, secrets: tokens });
+  const redact = redactor(tokens);
 
   // A crash dump must not carry the token either: log through the redacting logger and exit.
   const crash = (error: unknown): void => {
@@ -49,11 +40,17 @@ async function main(): Promise<void> {
 
   let exporter;
   try {
-    exporter = await startExporter(config, { logger, webConfig });
+    exporter = await startExporter(config, { logger });
   } catch (error) {
+    // An address or port that cannot be used is a setting to change, said like the others.
+    // Exit rather than return: the workspaces' clients were built before the listen failed.
+    const line = listenFailure(error, config.listenAddress, config.port, listenLabels);
+    if (line !== undefined) {
+      process.stderr.write(`${redact(line)}\n`);
+      process.exit(EXIT_CONFIG);
+    }
     logger.error('could not start', { error });
-    process.exitCode = 1;
-    return;
+    process.exit(1);
   }
 
   let stopping = false;

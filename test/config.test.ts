@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, loadConfig, SETTINGS, type ConfigInput } from '../src/config.js';
+import { helpText, loadConfig, SETTINGS, type ConfigInput, type Setting } from '../src/config.js';
+import { FileRefused } from '../src/util/read-file.js';
+
+const TOKEN = 'orq-config-test-token-7c41e9a2d05b';
+const STAGING = 'orq-config-staging-token-51aa06e3';
 
 const files: Record<string, string> = {
-  '/secrets/token': '  orq-secret-token\n',
-  '/secrets/staging': 'staging-token\n',
+  '/secrets/token': `  ${TOKEN}\n`,
   '/etc/workspaces.yml': [
     'workspaces:',
     '  - name: acme-prod',
@@ -28,23 +31,35 @@ const files: Record<string, string> = {
     '',
   ].join('\n'),
   '/etc/empty-workspaces.yml': 'workspaces: []\n',
+  '/etc/mapping-workspaces.yml': 'workspaces: {a: 1}\n',
   '/etc/not-yaml.yml': 'workspaces: [\n',
   '/secrets/empty': '\n',
-  '/secrets/two-words': 'a b\n',
+  '/secrets/two-words': `${TOKEN} ${TOKEN}\n`,
 };
-const readFile = (path: string): string => {
+const readFile = (path: string, maxBytes: number): string => {
   const content = files[path];
   if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+  if (Buffer.byteLength(content) > maxBytes) throw new FileRefused('ETOOLARGE', `larger than ${maxBytes} bytes`);
   return content;
 };
 const load = (env: ConfigInput['env'], argv: string[] = []) => loadConfig({ env, argv, readFile });
+const errorsOf = (env: ConfigInput['env'], argv: string[] = []): readonly string[] => {
+  const result = load(env, argv);
+  if (result.ok !== false) throw new Error(`expected errors, got ${JSON.stringify(result)}`);
+  return result.errors;
+};
+const configOf = (env: ConfigInput['env'], argv: string[] = []) => {
+  const result = load(env, argv);
+  if (result.ok !== true) throw new Error(`expected a config, got ${JSON.stringify(result)}`);
+  return result.config;
+};
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
-    expect(load({ ORQ_API_KEY: 'tok' })).toEqual({
+    expect(load({ ORQ_API_KEY: TOKEN })).toEqual({
       ok: true,
       config: {
-        workspaces: [{ name: 'default', token: 'tok', baseUrl: 'https://api.orq.ai', projectId: undefined }],
+        workspaces: [{ name: 'default', token: TOKEN, baseUrl: 'https://api.orq.ai', projectId: undefined }],
         refreshIntervalMs: 120_000,
         requestTimeoutMs: 30_000,
         refreshTimeoutMs: 300_000,
@@ -53,154 +68,253 @@ describe('loadConfig', () => {
         port: 9877,
         logLevel: 'info',
         webConfigFile: undefined,
+        web: undefined,
+        telemetryPath: '/metrics',
+        enableLifecycle: false,
+        maxKeys: 100_000,
+        fetchBudgets: true,
+        fetchProjects: true,
+        projectsTtlMs: 600_000,
       },
+      listenLabels: { address: 'LISTEN_ADDRESS', port: 'PORT' },
     });
   });
 
+  it('has a default for every setting the table gives one, and the loader reads it', () => {
+    // Every documented default must itself be a valid value.
+    for (const s of SETTINGS as readonly Setting[]) {
+      if (s.default !== undefined) expect(load({ ORQ_API_KEY: TOKEN, [s.env]: s.default }).ok, s.env).toBe(true);
+    }
+  });
+
   it('reads every setting from the environment', () => {
-    const result = load({
+    const config = configOf({
       ORQ_API_KEY_FILE: '/secrets/token',
       ORQ_BASE_URL: 'http://127.0.0.1:8080/orq/',
       ORQ_WORKSPACE: 'acme-prod',
       ORQ_PROJECT_ID: 'proj_1',
+      ORQ_FETCH_BUDGETS: 'false',
+      ORQ_FETCH_PROJECTS: '0',
+      ORQ_PROJECTS_TTL: '1h',
       REFRESH_INTERVAL: '10s',
       REQUEST_TIMEOUT: '1s500ms',
       REFRESH_TIMEOUT: '1m',
       REQUEST_RETRIES: '0',
+      MAX_KEYS: '1',
       LISTEN_ADDRESS: '127.0.0.1',
       PORT: '0',
+      WEB_TELEMETRY_PATH: '/probe/metrics',
+      WEB_ENABLE_LIFECYCLE: 'TRUE',
       LOG_LEVEL: 'DEBUG',
-      WEB_CONFIG_FILE: '/etc/web.yml',
     });
-    expect(result).toEqual({
-      ok: true,
-      config: {
-        workspaces: [{ name: 'acme-prod', token: 'orq-secret-token', baseUrl: 'http://127.0.0.1:8080/orq', projectId: 'proj_1' }],
-        refreshIntervalMs: 10_000,
-        requestTimeoutMs: 1_500,
-        refreshTimeoutMs: 60_000,
-        retries: 0,
-        listenAddress: '127.0.0.1',
-        port: 0,
-        logLevel: 'debug',
-        webConfigFile: '/etc/web.yml',
-      },
+    expect(config).toEqual({
+      workspaces: [{ name: 'acme-prod', token: TOKEN, baseUrl: 'http://127.0.0.1:8080/orq', projectId: 'proj_1' }],
+      refreshIntervalMs: 10_000,
+      requestTimeoutMs: 1_500,
+      refreshTimeoutMs: 60_000,
+      retries: 0,
+      listenAddress: '127.0.0.1',
+      port: 0,
+      logLevel: 'debug',
+      webConfigFile: undefined,
+      web: undefined,
+      telemetryPath: '/probe/metrics',
+      enableLifecycle: true,
+      maxKeys: 1,
+      fetchBudgets: false,
+      fetchProjects: false,
+      projectsTtlMs: 3_600_000,
     });
   });
 
-  it('lets flags win over the environment, in both spellings', () => {
-    const result = load({ ORQ_API_KEY: 'tok', PORT: '1000', REFRESH_INTERVAL: '1h' }, ['--port', '2000', '--refresh-interval=30s']);
-    expect(result.ok === true && [result.config.port, result.config.refreshIntervalMs]).toEqual([2000, 30_000]);
+  it('reads every flag, in every spelling, over the environment', () => {
+    const env = { ORQ_API_KEY: TOKEN, PORT: '1000', REFRESH_INTERVAL: '1h', LOG_LEVEL: 'error', ORQ_FETCH_BUDGETS: 'true', WEB_TELEMETRY_PATH: '/x' };
+    const config = configOf(env, [
+      '--port',
+      '2000',
+      '--refresh-interval=30s',
+      '--log.level=warn',
+      '--orq-fetch-budgets=false',
+      '--orq-fetch-projects=0',
+      '--orq-projects-ttl',
+      '15s',
+      '--max-keys=50',
+      '--web.telemetry-path=/m',
+      '--web.enable-lifecycle',
+    ]);
+    expect(config).toMatchObject({
+      port: 2000,
+      refreshIntervalMs: 30_000,
+      logLevel: 'warn',
+      fetchBudgets: false,
+      fetchProjects: false,
+      projectsTtlMs: 15_000,
+      maxKeys: 50,
+      telemetryPath: '/m',
+      enableLifecycle: true,
+    });
+    expect(configOf(env, ['--log-level', 'debug']).logLevel).toBe('debug');
   });
 
   it('freezes the config', () => {
-    const result = load({ ORQ_API_KEY: 'tok' });
-    expect(result.ok === true && Object.isFrozen(result.config) && Object.isFrozen(result.config.workspaces[0])).toBe(true);
+    const config = configOf({ ORQ_API_KEY: TOKEN });
+    expect(Object.isFrozen(config) && Object.isFrozen(config.workspaces[0])).toBe(true);
+  });
+
+  it('is a pure function of its input: the same input, the same config, whatever came between', () => {
+    const input = { ORQ_API_KEY: TOKEN, PORT: '1234' };
+    const first = load(input, ['--log.level=debug']);
+    load({ ORQ_API_KEY: STAGING, PORT: '1' }, ['--port=2']);
+    expect(load(input, ['--log.level=debug'])).toEqual(first);
   });
 
   it.each<[string, ConfigInput['env'], string[], string[]]>([
     ['no token', {}, [], ['ORQ_API_KEY: required (or ORQ_API_KEY_FILE): a workspace management key for the orq.ai API']],
-    ['both token sources', { ORQ_API_KEY: 'a', ORQ_API_KEY_FILE: '/secrets/token' }, [], ['ORQ_API_KEY: set either ORQ_API_KEY or ORQ_API_KEY_FILE, not both']],
+    ['both token sources', { ORQ_API_KEY: TOKEN, ORQ_API_KEY_FILE: '/secrets/token' }, [], ['ORQ_API_KEY: set either ORQ_API_KEY or ORQ_API_KEY_FILE, not both']],
     ['missing token file', { ORQ_API_KEY_FILE: '/nope' }, [], ['ORQ_API_KEY_FILE: cannot read "/nope" (ENOENT)']],
     ['empty token file', {}, ['--orq-api-key-file', '/secrets/empty'], ['--orq-api-key-file: "/secrets/empty" is empty']],
     ['token file with two words', { ORQ_API_KEY_FILE: '/secrets/two-words' }, [], ['ORQ_API_KEY_FILE: "/secrets/two-words" holds more than one word']],
-    ['refresh too often', { ORQ_API_KEY: 't', REFRESH_INTERVAL: '5s' }, [], ['REFRESH_INTERVAL: must be at least 10s (got "5s")']],
-    ['refresh not a duration', { ORQ_API_KEY: 't', REFRESH_INTERVAL: '2 minutes' }, [], ['REFRESH_INTERVAL: must be a duration such as 30s, 2m or 1h (got "2 minutes")']],
-    ['bad timeout by flag', { ORQ_API_KEY: 't' }, ['--request-timeout=10'], ['--request-timeout: must be a duration such as 30s, 2m or 1h (got "10")']],
-    ['deadline below request timeout', { ORQ_API_KEY: 't', REQUEST_TIMEOUT: '1m', REFRESH_TIMEOUT: '30s' }, [], ['REFRESH_TIMEOUT: must be at least REQUEST_TIMEOUT (1m) (got "30s")']],
-    ['bad port', { ORQ_API_KEY: 't', PORT: '70000' }, [], ['PORT: must be a whole number from 0 to 65535 (got "70000")']],
-    ['bad retries', { ORQ_API_KEY: 't', REQUEST_RETRIES: '-1' }, [], ['REQUEST_RETRIES: must be a whole number from 0 to 10 (got "-1")']],
-    ['bad log level', { ORQ_API_KEY: 't', LOG_LEVEL: 'loud' }, [], ['LOG_LEVEL: must be one of debug, info, warn, error (got "loud")']],
-    ['base url not a url', { ORQ_API_KEY: 't', ORQ_BASE_URL: 'api.orq.ai' }, [], ['ORQ_BASE_URL: must be an http:// or https:// URL (got "api.orq.ai")']],
-    ['base url ftp', { ORQ_API_KEY: 't', ORQ_BASE_URL: 'ftp://api.orq.ai' }, [], ['ORQ_BASE_URL: must be an http:// or https:// URL (got "ftp://api.orq.ai")']],
-    ['base url with credentials', { ORQ_API_KEY: 't', ORQ_BASE_URL: 'https://u:p@api.orq.ai' }, [], ['ORQ_BASE_URL: must not contain credentials; use ORQ_API_KEY_FILE']],
-    ['unknown flag', { ORQ_API_KEY: 't' }, ['--verbose'], ['--verbose: unknown flag (see --help)']],
-    ['token as a flag', { ORQ_API_KEY: 't' }, ['--orq-api-key=secret'], ['--orq-api-key: not accepted, since a flag shows the token in process listings; use ORQ_API_KEY or --orq-api-key-file']],
-    ['flag without value', { ORQ_API_KEY: 't' }, ['--port'], ['--port: needs a value']],
+    ['refresh too often', { ORQ_API_KEY: TOKEN, REFRESH_INTERVAL: '5s' }, [], ['REFRESH_INTERVAL: must be at least 10s (got "5s")']],
+    ['refresh not a duration', { ORQ_API_KEY: TOKEN, REFRESH_INTERVAL: '2 minutes' }, [], ['REFRESH_INTERVAL: must be a duration such as 30s, 2m or 1h (got "2 minutes")']],
+    ['bad timeout by flag', { ORQ_API_KEY: TOKEN }, ['--request-timeout=10'], ['--request-timeout: must be a duration such as 30s, 2m or 1h (got "10")']],
+    ['deadline below request timeout', { ORQ_API_KEY: TOKEN, REQUEST_TIMEOUT: '1m', REFRESH_TIMEOUT: '30s' }, [], ['REFRESH_TIMEOUT: must be at least REQUEST_TIMEOUT (1m) (got "30s")']],
+    ['bad port', { ORQ_API_KEY: TOKEN, PORT: '70000' }, [], ['PORT: must be a whole number from 0 to 65535 (got "70000")']],
+    ['bad retries', { ORQ_API_KEY: TOKEN, REQUEST_RETRIES: '-1' }, [], ['REQUEST_RETRIES: must be a whole number from 0 to 10 (got "-1")']],
+    ['bad log level', { ORQ_API_KEY: TOKEN, LOG_LEVEL: 'loud' }, [], ['LOG_LEVEL: must be one of debug, info, warn, error (got "loud")']],
+    ['bad log level by the toolkit flag', { ORQ_API_KEY: TOKEN }, ['--log.level=loud'], ['--log.level: must be one of debug, info, warn, error (got "loud")']],
+    ['base url not a url', { ORQ_API_KEY: TOKEN, ORQ_BASE_URL: 'api.orq.ai' }, [], ['ORQ_BASE_URL: must be an http:// or https:// URL (got "api.orq.ai")']],
+    ['base url ftp', { ORQ_API_KEY: TOKEN, ORQ_BASE_URL: 'ftp://api.orq.ai' }, [], ['ORQ_BASE_URL: must be an http:// or https:// URL (got "ftp://api.orq.ai")']],
+    ['base url with credentials', { ORQ_API_KEY: TOKEN, ORQ_BASE_URL: 'https://u:p@api.orq.ai' }, [], ['ORQ_BASE_URL: must not contain a user name or password; the API key has its own setting']],
+    ['unknown flag', { ORQ_API_KEY: TOKEN }, ['--verbose'], ['--verbose: unknown flag (see --help)']],
+    ['token as a flag', { ORQ_API_KEY: TOKEN }, ['--orq-api-key=secret'], ['--orq-api-key: not accepted, since a flag shows the token in process listings; use ORQ_API_KEY or --orq-api-key-file']],
+    ['flag without value', { ORQ_API_KEY: TOKEN }, ['--port'], ['--port: needs a value']],
+    ['two spellings of one setting', { ORQ_API_KEY: TOKEN }, ['--log-level=info', '--log.level=debug'], ['--log.level: sets the same as --log-level; give one']],
+    ['MAX_KEYS zero', { ORQ_API_KEY: TOKEN, MAX_KEYS: '0' }, [], ['MAX_KEYS: must be a whole number from 1 to 10000000 (got "0")']],
+    ['MAX_KEYS not a number', { ORQ_API_KEY: TOKEN }, ['--max-keys=1e5'], ['--max-keys: must be a whole number from 1 to 10000000 (got "1e5")']],
+    ['projects TTL too short', { ORQ_API_KEY: TOKEN, ORQ_PROJECTS_TTL: '9s999ms' }, [], ['ORQ_PROJECTS_TTL: must be at least 10s (got "9s999ms")']],
+    ['projects TTL not a duration', { ORQ_API_KEY: TOKEN }, ['--orq-projects-ttl=10'], ['--orq-projects-ttl: must be a duration such as 30s, 2m or 1h (got "10")']],
+    ['a boolean that is not one', { ORQ_API_KEY: TOKEN, ORQ_FETCH_BUDGETS: 'yes' }, [], ['ORQ_FETCH_BUDGETS: must be true or false (or 1 or 0) (got "yes")']],
+    ['another', { ORQ_API_KEY: TOKEN, WEB_ENABLE_LIFECYCLE: 'on' }, [], ['WEB_ENABLE_LIFECYCLE: must be true or false (or 1 or 0) (got "on")']],
+    ['a boolean flag with a bad value', { ORQ_API_KEY: TOKEN }, ['--orq-fetch-projects=nope'], ['--orq-fetch-projects: must be true or false, or the flag alone for true']],
   ])('%s', (_name, env, argv, errors) => {
     expect(load(env, argv)).toEqual({ ok: false, errors });
   });
 
   it('reports every problem at once, one line each', () => {
-    const result = load({ REFRESH_INTERVAL: '1s', PORT: 'http', LOG_LEVEL: 'x' });
-    expect(result).toEqual({
+    expect(errorsOf({ REFRESH_INTERVAL: '1s', PORT: 'http', LOG_LEVEL: 'x', MAX_KEYS: '-', ORQ_FETCH_PROJECTS: '?' })).toEqual([
+      'ORQ_API_KEY: required (or ORQ_API_KEY_FILE): a workspace management key for the orq.ai API',
+      'REFRESH_INTERVAL: must be at least 10s (got "1s")',
+      'MAX_KEYS: must be a whole number from 1 to 10000000 (got "-")',
+      'ORQ_FETCH_PROJECTS: must be true or false (or 1 or 0) (got "?")',
+      'PORT: must be a whole number from 0 to 65535 (got "http")',
+      'LOG_LEVEL: must be one of debug, info, warn, error (got "x")',
+    ]);
+  });
+
+  it('cuts a long value short when it repeats it', () => {
+    const [line] = errorsOf({ ORQ_API_KEY: TOKEN, LOG_LEVEL: 'x'.repeat(1_000_000) });
+    expect(line!.length).toBeLessThan(200);
+    expect(line).toMatch(/^LOG_LEVEL: must be one of debug, info, warn, error \(got "x+…"\)$/);
+  });
+
+  it('answers --help and --version, whatever else is wrong', () => {
+    expect(load({}, ['--help'])).toEqual({ ok: 'help' });
+    expect(load({ PORT: 'x' }, ['--bogus', '-h'])).toEqual({ ok: 'help' });
+    expect(load({}, ['--version'])).toEqual({ ok: 'version' });
+  });
+});
+
+describe('the web config, loaded with the settings', () => {
+  const web = (text: string) => (path: string, maxBytes: number) => (path === '/etc/web.yml' ? text : readFile(path, maxBytes));
+
+  it('is parsed into the config', () => {
+    const result = loadConfig({ env: { ORQ_API_KEY: TOKEN, WEB_CONFIG_FILE: '/etc/web.yml' }, argv: [], readFile: web('http_server_config:\n  headers:\n    X-Frame-Options: deny\n') });
+    expect(result.ok === true && result.config.webConfigFile).toBe('/etc/web.yml');
+    expect(result.ok === true && result.config.web?.headers).toEqual({ 'X-Frame-Options': 'deny' });
+  });
+
+  it('reports its problems with the others, labelled with the spelling used', () => {
+    const bad = web('tls_config: {}\n');
+    expect(loadConfig({ env: { WEB_CONFIG_FILE: '/etc/web.yml', PORT: 'x' }, argv: [], readFile: bad })).toEqual({
       ok: false,
       errors: [
         'ORQ_API_KEY: required (or ORQ_API_KEY_FILE): a workspace management key for the orq.ai API',
-        'REFRESH_INTERVAL: must be at least 10s (got "1s")',
-        'PORT: must be a whole number from 0 to 65535 (got "http")',
-        'LOG_LEVEL: must be one of debug, info, warn, error (got "x")',
+        'PORT: must be a whole number from 0 to 65535 (got "x")',
+        'WEB_CONFIG_FILE: tls_config: unknown field (expected one of tls_server_config, http_server_config, basic_auth_users)',
       ],
     });
+    const byFlag = loadConfig({ env: { ORQ_API_KEY: TOKEN }, argv: ['--web.config.file', '/etc/web.yml'], readFile: bad });
+    expect(byFlag).toEqual({ ok: false, errors: ['--web.config.file: tls_config: unknown field (expected one of tls_server_config, http_server_config, basic_auth_users)'] });
   });
 
-  it('never repeats the token in an error', () => {
-    const result = load({ ORQ_API_KEY: 'secret token', ORQ_BASE_URL: 'https://x:secret@h' });
-    expect(result.ok).toBe(false);
-    expect(JSON.stringify(result)).not.toContain('secret');
-  });
-
-  it('answers --help and --version', () => {
-    expect(load({}, ['--help'])).toEqual({ ok: 'help' });
-    expect(load({}, ['--version'])).toEqual({ ok: 'version' });
+  it('names a missing file', () => {
+    expect(errorsOf({ ORQ_API_KEY: TOKEN, WEB_CONFIG_FILE: '/etc/none.yml' })).toEqual(['WEB_CONFIG_FILE: cannot read "/etc/none.yml" (ENOENT)']);
   });
 });
 
 describe('loadConfig with ORQ_WORKSPACES_FILE', () => {
   it('polls every workspace listed, each with its own token, URL and project', () => {
-    const result = load({ ORQ_WORKSPACES_FILE: '/etc/workspaces.yml', ORQ_KEY_STAGING: 'staging-token', ORQ_BASE_URL: 'https://api.orq.ai/' });
-    expect(result.ok === true && result.config.workspaces).toEqual([
-      { name: 'acme-prod', token: 'orq-secret-token', baseUrl: 'https://api.orq.ai', projectId: undefined },
-      { name: 'acme-staging', token: 'staging-token', baseUrl: 'https://orq.internal.example', projectId: 'proj_9' },
+    const config = configOf({ ORQ_WORKSPACES_FILE: '/etc/workspaces.yml', ORQ_KEY_STAGING: STAGING, ORQ_BASE_URL: 'https://api.orq.ai/' });
+    expect(config.workspaces).toEqual([
+      { name: 'acme-prod', token: TOKEN, baseUrl: 'https://api.orq.ai', projectId: undefined },
+      { name: 'acme-staging', token: STAGING, baseUrl: 'https://orq.internal.example', projectId: 'proj_9' },
     ]);
   });
 
   it('names the field of every problem in the file', () => {
-    expect(load({ ORQ_WORKSPACES_FILE: '/etc/bad-workspaces.yml', ORQ_KEY_STAGING: 'x' })).toEqual({
-      ok: false,
-      errors: [
-        'ORQ_WORKSPACES_FILE: workspaces[0].region: unknown field',
-        'ORQ_WORKSPACES_FILE: workspaces[0].api_key_file: cannot read "/nope" (ENOENT)',
-        'ORQ_WORKSPACES_FILE: workspaces[1].name: "a" is listed twice',
-        'ORQ_WORKSPACES_FILE: workspaces[1].api_key_env: UNSET_KEY is not set',
-        'ORQ_WORKSPACES_FILE: workspaces[2].name: required',
-        'ORQ_WORKSPACES_FILE: workspaces[2]: needs exactly one of api_key_file and api_key_env',
-        'ORQ_WORKSPACES_FILE: workspaces[2].base_url: must be an http:// or https:// URL (got "ftp://x")',
-        'ORQ_WORKSPACES_FILE: workspaces[3]: must be a mapping with name and api_key_file or api_key_env',
-      ],
-    });
+    expect(errorsOf({ ORQ_WORKSPACES_FILE: '/etc/bad-workspaces.yml', ORQ_KEY_STAGING: STAGING })).toEqual([
+      'ORQ_WORKSPACES_FILE: workspaces[0].region: unknown field',
+      'ORQ_WORKSPACES_FILE: workspaces[0].api_key_file: cannot read "/nope" (ENOENT)',
+      'ORQ_WORKSPACES_FILE: workspaces[1].name: the same as workspaces[0].name; names must be unique',
+      'ORQ_WORKSPACES_FILE: workspaces[1].api_key_env: UNSET_KEY is not set',
+      'ORQ_WORKSPACES_FILE: workspaces[2].name: required',
+      'ORQ_WORKSPACES_FILE: workspaces[2]: needs exactly one of api_key_file and api_key_env',
+      'ORQ_WORKSPACES_FILE: workspaces[2].base_url: must be an http:// or https:// URL (got "ftp://x")',
+      'ORQ_WORKSPACES_FILE: workspaces[3]: must be a mapping with name and api_key_file or api_key_env',
+    ]);
   });
 
   it.each([
-    ['/etc/empty-workspaces.yml', 'ORQ_WORKSPACES_FILE: workspaces: must be a non-empty list'],
+    ['/etc/empty-workspaces.yml', 'ORQ_WORKSPACES_FILE: workspaces: must list at least one workspace'],
+    ['/etc/mapping-workspaces.yml', 'ORQ_WORKSPACES_FILE: workspaces: must be a list of workspaces (got a mapping)'],
     ['/nowhere.yml', 'ORQ_WORKSPACES_FILE: cannot read "/nowhere.yml" (ENOENT)'],
   ])('refuses %s', (path, error) => {
     expect(load({ ORQ_WORKSPACES_FILE: path })).toEqual({ ok: false, errors: [error] });
   });
 
   it('says where a file is not YAML', () => {
-    const result = load({}, ['--orq-workspaces-file', '/etc/not-yaml.yml']);
-    expect(result.ok === false && result.errors[0]).toMatch(/^--orq-workspaces-file: "\/etc\/not-yaml.yml" is not valid YAML \(.+\)$/);
+    const [line, ...rest] = errorsOf({}, ['--orq-workspaces-file', '/etc/not-yaml.yml']);
+    expect(rest).toEqual([]);
+    expect(line).toMatch(/^--orq-workspaces-file: "\/etc\/not-yaml.yml": not valid YAML: .+$/);
   });
 
   it('refuses single-workspace settings beside the file, so none is silently ignored', () => {
-    expect(load({ ORQ_WORKSPACES_FILE: '/etc/workspaces.yml', ORQ_KEY_STAGING: 'k', ORQ_API_KEY: 't', ORQ_WORKSPACE: 'w' })).toEqual({
-      ok: false,
-      errors: [
-        'ORQ_API_KEY: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
-        'ORQ_WORKSPACE: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
-      ],
-    });
+    expect(errorsOf({ ORQ_WORKSPACES_FILE: '/etc/workspaces.yml', ORQ_KEY_STAGING: STAGING, ORQ_API_KEY: TOKEN, ORQ_WORKSPACE: 'w' })).toEqual([
+      'ORQ_API_KEY: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
+      'ORQ_WORKSPACE: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
+    ]);
   });
 });
 
 describe('helpText', () => {
-  it('lists every setting with its default', () => {
+  it('lists every setting with all its flags and its default', () => {
     const text = helpText('exporter');
-    for (const s of SETTINGS) {
-      expect(text).toContain(s.env);
-      if ('flag' in s) expect(text).toContain(s.flag);
-      if ('default' in s) expect(text).toContain(`(default ${s.default})`);
+    for (const s of SETTINGS as readonly Setting[]) {
+      const line = text.split('\n').find((l) => l.includes(`${s.env}: `));
+      expect(line, s.env).toBeDefined();
+      expect(line!.trimStart().startsWith(s.flags.join(', '))).toBe(true);
+      if (s.default !== undefined) expect(line).toContain(`(default ${s.default})`);
     }
+  });
+
+  it('lists the exporter-toolkit spellings', () => {
+    const text = helpText('exporter');
+    for (const flag of ['--web.listen-address', '--web.telemetry-path', '--web.config.file', '--web.enable-lifecycle', '--log.level']) {
+      expect(text).toContain(flag);
+    }
+  });
+
+  it('adds the lines it is given after the settings', () => {
+    expect(helpText('demo', { extra: ['DEMO_KEYS  keys'] })).toMatch(/--version +Print the version\.\n\nDEMO_KEYS {2}keys\n$/);
   });
 });

@@ -21,7 +21,7 @@ describe('createLogger', () => {
 
   it('redacts secrets wherever they appear, errors included', () => {
     const lines: string[] = [];
-    const secret = 'sk-"quoted"\\secret';
+    const secret = 'sk-"quoted"\\secret-0123456789';
     const log = createLogger({ level: 'debug', secrets: [secret], write: (l) => lines.push(l) });
     log.error(`token ${secret} leaked`, { error: new Error(`bad ${secret}`), nested: { h: `Bearer ${secret}` } });
     const line = lines.join('');
@@ -33,5 +33,12 @@ describe('createLogger', () => {
 describe('redactor', () => {
   it('leaves text alone when there is nothing to hide', () => {
     expect(redactor([''])('abc')).toBe('abc');
+  });
+
+  it('looks only for secrets as long as a token, so a short one cannot garble a line', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', secrets: ['e', 'x'.repeat(19)], write: (l) => lines.push(l), now: () => 0 });
+    log.info('exporter started');
+    expect(JSON.parse(lines[0]!).msg).toBe('exporter started');
   });
 });

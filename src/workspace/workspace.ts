@@ -24,8 +24,8 @@ export interface WorkspaceSettings {
   readonly refreshTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly retries: number;
-  readonly maxKeys?: number | undefined;
-  readonly fetchBudgets?: boolean | undefined;
+  readonly maxKeys: number;
+  readonly fetchBudgets: boolean;
 }
 
 export interface WorkspaceDeps {
@@ -142,7 +142,7 @@ export class Workspace {
     const projects = this.#deps.projects;
     return {
       keys: (signal) => this.#client.listApiKeys(signal),
-      budgets: this.#deps.settings.fetchBudgets === false ? undefined : (signal) => this.#client.listBudgets(signal),
+      budgets: !this.#deps.settings.fetchBudgets ? undefined : (signal) => this.#client.listBudgets(signal),
       projects: projects !== undefined && projects.due(this.name) ? (signal) => this.#client.listProjects(signal) : undefined,
     };
   }

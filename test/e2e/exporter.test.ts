@@ -183,7 +183,7 @@ describe('exporter against the simulated workspace', () => {
   it('is not ready until the first successful refresh', async () => {
     stack = await startStack({ keys: crafted, env: { REQUEST_RETRIES: '0' }, simulator: {} });
     // A fresh exporter whose first refresh fails:
-    const failing = await startStack({ keys: crafted, env: { REQUEST_RETRIES: '0', ORQ_API_KEY: 'wrong-token' } });
+    const failing = await startStack({ keys: crafted, env: { REQUEST_RETRIES: '0', ORQ_API_KEY: 'wrong-token-0000000000000' } });
     try {
       expect((await fetch(`${failing.exporter.url}/readyz`)).status).toBe(503);
       expect((await fetch(`${failing.exporter.url}/healthz`)).status).toBe(200);

@@ -1,17 +1,22 @@
 /**
  * The built program as a user runs it: `node dist/src/main.js`, with settings in the
- * environment, stopped by SIGTERM.
+ * environment, stopped by SIGTERM; and the demo's answers that need no upstream.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeys, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { TOKEN } from '../support/stack.js';
 
 const MAIN = 'dist/src/main.js';
+const DEMO = 'dist/src/demo.js';
 
-function run(env: Record<string, string>, args: string[] = []) {
-  return spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(env: Record<string, string>, args: string[] = [], program = MAIN) {
+  return spawn(process.execPath, [program, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 async function exit(child: ReturnType<typeof run>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -24,13 +29,18 @@ async function exit(child: ReturnType<typeof run>): Promise<{ code: number | nul
 }
 
 let simulator: Simulator;
+const dir = mkdtempSync(join(tmpdir(), 'main-'));
 beforeAll(async () => {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   simulator = await startSimulator({ keys: generateKeys({ count: 50, seed: 1, now: Date.now() }), token: TOKEN });
 }, 120_000);
 afterAll(async () => {
   await simulator?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
+
+/** Settings that would start the exporter, for tests that spoil one of them. */
+const good = (): Record<string, string> => ({ ORQ_API_KEY: TOKEN, ORQ_BASE_URL: simulator.url, PORT: '0', LISTEN_ADDRESS: '127.0.0.1' });
 
 describe('main', () => {
   it('exits 2 before listening, one line per bad setting', async () => {
@@ -47,22 +57,102 @@ describe('main', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('exits 2 on a bad web config, one line per problem naming the field', async () => {
-    const result = await exit(run({ ORQ_API_KEY: TOKEN, ORQ_BASE_URL: simulator.url, PORT: '0' }, ['--web.config.file', '/nonexistent/web.yml']));
+  it.each([
+    ['--web.config.file', ['--web.config.file', '/nonexistent/web.yml'], {}],
+    ['WEB_CONFIG_FILE', [], { WEB_CONFIG_FILE: '/nonexistent/web.yml' }],
+  ])('exits 2 on a bad web config, one line labelled %s', async (label, args, env) => {
+    const result = await exit(run({ ...good(), ...env }, args));
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^--web\.config\.file: .*"\/nonexistent\/web\.yml".*\n$/);
+    expect(result.stderr).toBe(`${label}: cannot read "/nonexistent/web.yml" (ENOENT)\n`);
     expect(result.stdout).toBe('');
   });
 
-  it('lists every flag with --help', async () => {
+  it.each([
+    ['a token file that never ends', { ORQ_API_KEY: '', ORQ_API_KEY_FILE: '/dev/zero' }, 'ORQ_API_KEY_FILE: cannot read "/dev/zero" (not a regular file)'],
+    ['a refresh interval past what a timer holds', { REFRESH_INTERVAL: '30d' }, 'REFRESH_INTERVAL: must be at most 24d, the longest a timer holds (got "30d")'],
+    ['a refresh deadline past what a timer holds', { REFRESH_TIMEOUT: '25d' }, 'REFRESH_TIMEOUT: must be at most 24d, the longest a timer holds (got "25d")'],
+    ['a token with a zero-width space', { ORQ_API_KEY: `${TOKEN.slice(0, 10)}\u200b${TOKEN.slice(10)}` }, 'ORQ_API_KEY: holds an invisible character (U+200B); an API key is printable ASCII in one word, as an HTTP header needs'],
+    ['a one-character token', { ORQ_API_KEY: 'e' }, 'ORQ_API_KEY: is 1 character long; an API key is 20 to 4096'],
+    ['a listen address with a port', { LISTEN_ADDRESS: '127.0.0.1:9100' }, 'LISTEN_ADDRESS: must be an address without a port: give the port in PORT, or both in --web.listen-address=host:port (got "127.0.0.1:9100")'],
+  ])('exits 2 at once on %s, in one line', async (_what, env, line) => {
+    const result = await exit(run({ ...good(), ...env }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`${line}\n`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 at once on a token file that is a FIFO nobody writes to', async () => {
+    const fifo = join(dir, 'token-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const result = await exit(run({ ...good(), ORQ_API_KEY: '', ORQ_API_KEY_FILE: fifo }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ORQ_API_KEY_FILE: cannot read ${JSON.stringify(fifo)} (not a regular file)\n`);
+  });
+
+  it('never echoes a token typed where it does not belong', async () => {
+    const result = await exit(
+      run({ ...good(), ORQ_BASE_URL: `http://user:${TOKEN}@host:99999/?api_key=${TOKEN}`, LOG_LEVEL: TOKEN }, ['--orq-api-key', TOKEN, TOKEN, `-${TOKEN}`]),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        '--orq-api-key: not accepted, since a flag shows the token in process listings; use ORQ_API_KEY or --orq-api-key-file',
+        'argument 3: not a flag (see --help)',
+        'argument 4: unknown flag (see --help)',
+        '',
+      ].join('\n'),
+    );
+    const settings = await exit(run({ ...good(), ORQ_BASE_URL: `http://user:${TOKEN}@host:99999/?api_key=${TOKEN}`, LOG_LEVEL: TOKEN }));
+    expect(settings.stderr).toBe(
+      ['ORQ_BASE_URL: must be an http:// or https:// URL (got "http://…@host:99999/?…")', 'LOG_LEVEL: must be one of debug, info, warn, error (got "[REDACTED]")', ''].join('\n'),
+    );
+  });
+
+  describe('a failure to listen: exit 2, one line naming the setting', () => {
+    it('names PORT for a port already in use', async () => {
+      const holder = createServer().listen({ host: '127.0.0.1', port: 0 });
+      await once(holder, 'listening');
+      const port = (holder.address() as { port: number }).port;
+      try {
+        const result = await exit(run({ ...good(), PORT: String(port) }));
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe(`PORT: port ${port} is already in use on 127.0.0.1 (EADDRINUSE)\n`);
+        expect(result.stdout).toBe('');
+      } finally {
+        holder.close();
+      }
+    });
+
+    it('names LISTEN_ADDRESS for an address this machine does not have', async () => {
+      const result = await exit(run({ ...good(), LISTEN_ADDRESS: '192.0.2.1' }));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('LISTEN_ADDRESS: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)\n');
+    });
+
+    it('names the flag the user gave for a name that does not resolve', async () => {
+      const result = await exit(run(good(), ['--web.listen-address=exporter.invalid:0']));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^--web\.listen-address: the host name "exporter\.invalid" does not resolve \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\)\n$/);
+    });
+  });
+
+  it('lists every flag with --help, the exporter-toolkit spellings too', async () => {
     const result = await exit(run({}, ['--help']));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('--refresh-interval');
+    for (const flag of ['--refresh-interval', '--web.listen-address', '--web.telemetry-path', '--web.config.file', '--web.enable-lifecycle', '--log.level', '--max-keys']) {
+      expect(result.stdout).toContain(flag);
+    }
     expect(result.stdout).toContain('REFRESH_INTERVAL');
   });
 
+  it('prints its version', async () => {
+    const result = await exit(run({}, ['--version']));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^orq-api-keys-exporter \d+\.\d+\.\d+\n$/);
+  });
+
   it('serves metrics, logs JSON, and stops cleanly on SIGTERM', async () => {
-    const child = run({ ORQ_API_KEY: TOKEN, ORQ_BASE_URL: simulator.url, PORT: '0', LISTEN_ADDRESS: '127.0.0.1', ORQ_WORKSPACE: 'proc' });
+    const child = run({ ...good(), ORQ_WORKSPACE: 'proc' });
     const done = exit(child);
     let url: string | undefined;
     let buffered = '';
@@ -84,5 +174,35 @@ describe('main', () => {
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
     expect(lines.map((l) => l.msg)).toEqual(['exporter started', 'refresh succeeded', 'stopping', 'exporter stopped']);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
+  });
+});
+
+describe('demo', () => {
+  it('answers --help with the exporter’s settings and its own', async () => {
+    const result = await exit(run({}, ['--help'], DEMO));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run demo -- \[flags\]\n/);
+    for (const text of ['--refresh-interval', 'REFRESH_INTERVAL', '--web.listen-address', 'DEMO_KEYS', 'DEMO_SEED']) expect(result.stdout).toContain(text);
+    expect(result.stderr).toBe('');
+  });
+
+  it('answers --version', async () => {
+    const result = await exit(run({}, ['--version'], DEMO));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^orq-api-keys-exporter \d+\.\d+\.\d+ \(demo\)\n$/);
+  });
+
+  it('refuses, before starting anything, the flags that choose the upstream and bad demo settings', async () => {
+    const result = await exit(run({ DEMO_KEYS: '1e9', DEMO_SEED: 'x' }, ['--orq-base-url=http://elsewhere', '--orq-workspaces-file', '/w.yml'], DEMO));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        '--orq-workspaces-file: not used by the demo, which runs its own simulated workspace',
+        '--orq-base-url: not used by the demo, which runs its own simulated workspace',
+        'DEMO_KEYS: must be a whole number from 0 to 100000 (got "1e9")',
+        'DEMO_SEED: must be a whole number (got "x")',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -20,17 +20,17 @@ afterEach(async () => {
 });
 
 async function twoWorkspaces(): Promise<{ prod: Simulator; staging: Simulator; exporter: RunningExporter; logs: string[] }> {
-  const prod = await startSimulator({ keys: generateKeys({ count: 250, seed: 1, now: NOW }), token: 'prod-token-1111' });
-  const staging = await startSimulator({ keys: generateKeys({ count: 40, seed: 2, now: NOW }), token: 'staging-token-2222', shape: 'b' });
+  const prod = await startSimulator({ keys: generateKeys({ count: 250, seed: 1, now: NOW }), token: 'prod-token-1111-aaaaaaaaaa' });
+  const staging = await startSimulator({ keys: generateKeys({ count: 40, seed: 2, now: NOW }), token: 'staging-token-2222-bbbbbbbbbb', shape: 'b' });
   running.push(prod, staging);
   const dir = mkdtempSync(join(tmpdir(), 'orq-workspaces-'));
-  writeFileSync(join(dir, 'prod-token'), 'prod-token-1111\n');
+  writeFileSync(join(dir, 'prod-token'), 'prod-token-1111-aaaaaaaaaa\n');
   writeFileSync(
     join(dir, 'workspaces.yml'),
     ['workspaces:', '  - name: prod', `    api_key_file: ${join(dir, 'prod-token')}`, `    base_url: ${prod.url}`, '  - name: staging', '    api_key_env: STAGING_KEY', `    base_url: ${staging.url}`, ''].join('\n'),
   );
   const result = loadConfig({
-    env: { ORQ_WORKSPACES_FILE: join(dir, 'workspaces.yml'), STAGING_KEY: 'staging-token-2222', PORT: '0', LISTEN_ADDRESS: '127.0.0.1', REQUEST_RETRIES: '0' },
+    env: { ORQ_WORKSPACES_FILE: join(dir, 'workspaces.yml'), STAGING_KEY: 'staging-token-2222-bbbbbbbbbb', PORT: '0', LISTEN_ADDRESS: '127.0.0.1', REQUEST_RETRIES: '0' },
     argv: [],
   });
   if (result.ok !== true) throw new Error(JSON.stringify(result));
@@ -75,6 +75,6 @@ describe('several workspaces', () => {
     expect(warn).toHaveLength(1);
     expect(warn[0]).toMatchObject({ workspace: 'staging', reason: 'server_error' });
     expect((await fetch(`${exporter.url}/readyz`)).status).toBe(200);
-    expect(logs.join('')).not.toMatch(/prod-token-1111|staging-token-2222/);
+    expect(logs.join('')).not.toMatch(/prod-token-1111-aaaaaaaaaa|staging-token-2222-bbbbbbbbbb/);
   });
 });

@@ -10,7 +10,6 @@ import bcrypt from 'bcryptjs';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startExporter } from '../../src/exporter.js';
 import { basicAuthChecker, loadWebConfig, parseWebConfig, type WebConfig } from '../../src/http/web-config.js';
 import { generateKeys } from '../../src/simulator/index.js';
 import { makeCerts, type TestCerts } from '../hardening/support/certs.js';
@@ -271,15 +270,15 @@ http_server_config:
     expect(await presented()).toBe('127.0.0.1');
   });
 
-  it('an invalid web config rejects the start, naming every problem', async () => {
+  it('an invalid web config is refused with the settings, naming every problem', () => {
     const path = writeConfig('bad.yml', 'tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\nbasic_auth_users:\n  eve: hunter2\n');
-    const result = loadConfig({ env: { ORQ_API_KEY: 'x', WEB_CONFIG_FILE: path, PORT: '0', LISTEN_ADDRESS: '127.0.0.1' }, argv: [] });
-    if (result.ok !== true) throw new Error('bad test settings');
-    await expect(startExporter(result.config)).rejects.toThrow(
-      [
+    const result = loadConfig({ env: { ORQ_API_KEY: 'orq-web-config-test-token-0000', WEB_CONFIG_FILE: path, PORT: '0', LISTEN_ADDRESS: '127.0.0.1' }, argv: [] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
         `WEB_CONFIG_FILE: tls_server_config.cert_file: cannot read "${join(certs.dir, 'nope.crt')}" (ENOENT)`,
         'WEB_CONFIG_FILE: basic_auth_users.eve: must be a bcrypt hash such as the output of htpasswd -nBC 10 "" | tr -d \':\\n\'',
-      ].join('\n'),
-    );
+      ],
+    });
   });
 });

@@ -6,7 +6,7 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 export function settingsTable(): string {
   const rows = (SETTINGS as readonly Setting[]).map(
-    (s) => `| \`${s.env}\` | ${s.flag ? `\`${s.flag}\`` : '–'} | ${s.default !== undefined ? `\`${s.default}\`` : '–'} | ${cell(s.description)} |`,
+    (s) => `| \`${s.env}\` | ${s.flags.length > 0 ? s.flags.map((f) => `\`${f}\``).join(', ') : '–'} | ${s.default !== undefined ? `\`${s.default}\`` : '–'} | ${cell(s.description)} |`,
   );
   return ['| Environment | Flag | Default | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -69,7 +69,7 @@ function workspace(options: { fetchBudgets?: boolean; projects?: boolean } = {})
   const ws = new Workspace(
     { name: 'w', token: TOKEN, baseUrl: `https://orq.example/${TOKEN}/api`, projectId: undefined },
     {
-      settings: { refreshIntervalMs: INTERVAL_MS, refreshTimeoutMs: 30_000, requestTimeoutMs: 5_000, retries: 0, fetchBudgets: options.fetchBudgets },
+      settings: { refreshIntervalMs: INTERVAL_MS, refreshTimeoutMs: 30_000, requestTimeoutMs: 5_000, retries: 0, maxKeys: 100_000, fetchBudgets: options.fetchBudgets ?? true },
       health,
       logger,
       now,
