@@ -2,7 +2,7 @@
 /** Process wiring: settings, the exporter, signals and exit codes. */
 import { helpText, loadConfig } from './config.js';
 import { startExporter } from './exporter.js';
-import { loadWebConfig, type WebConfig } from './http/web-config.js';
+import { loadWebConfig, type WebConfig } from './config/web-config.js';
 import { createLogger } from './log.js';
 import { VERSION } from './version.js';
 
