@@ -162,8 +162,8 @@ describe('upstream text cannot escape its place', () => {
     const landing = await page(`${stack.exporter.url}/`);
     expect(landing).not.toContain('<script>');
     expect(landing).not.toContain('<img');
-    expect(landing).toContain('&#60;script&#62;alert(&#34;owned&#34;)&#60;/script&#62;');
-    expect(landing).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(landing).toContain('&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;');
+    expect(landing).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(valueOf(await stack.metrics(), 'orq_exporter_refresh_errors_total', { reason: 'auth' })).toBe(1);
   });
 });

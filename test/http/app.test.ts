@@ -60,8 +60,8 @@ describe('createApp', () => {
     const html = await res.text();
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(html).toContain('<a href="metrics">/metrics</a>');
-    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
-    expect(html).toContain('a &#34;quoted&#34; &#38; &#60;b&#62;');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('a &quot;quoted&quot; &amp; &lt;b&gt;');
     expect(html).not.toContain('<script>');
   });
 
