@@ -2,16 +2,14 @@
  * Builds the running exporter from a Config: client → poller → snapshot → exposition → HTTP.
  * Returns a handle to stop it; main.ts only adds the process around it (signals, exit codes).
  */
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { loadWebConfig, type WebConfig } from './config/web-config.js';
 import { Exposition } from './exposition/exposition.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
-import { attachTls, httpsServerOptions, protect, type FetchHandler } from './http/web-config.js';
+import { listen } from './http/server.js';
+import { protect, type FetchHandler } from './http/web-config.js';
 import { silentLogger, type Logger } from './log.js';
 import type { ClientOptions } from './orq/client.js';
 import type { RefreshOutcome } from './poller.js';
@@ -78,8 +76,8 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   const app = createApp({ metricsBody: (e) => exposition.body(e), workspaces: () => sources.map((s) => s.status()), version: VERSION, logger });
 
   const fetch: FetchHandler = web === undefined ? (request) => app.fetch(request) : protect((request) => app.fetch(request), web);
-  const server = await listen(fetch, config, web, logger);
-  const port = (server.address() as AddressInfo).port;
+  const server = await listen({ fetch, port: config.port, hostname: config.listenAddress, tls: web?.tls, logger });
+  const port = server.port;
   const host = config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress;
   const scheme = web?.tls === undefined ? 'http' : 'https';
   const url = `${scheme}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
@@ -106,11 +104,7 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     refreshAll: () => Promise.all(sources.map((s) => s.refresh())),
     stop: async () => {
       await Promise.all(sources.map((s) => s.stop()));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive scrapers would hold close() open; stopping must not wait for them.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
+      await server.close();
       logger.info('exporter stopped', { workspaces: sources.map((s) => s.name) });
     },
   };
@@ -121,17 +115,4 @@ function loadWebConfigOrThrow(path: string | undefined): WebConfig | undefined {
   const result = loadWebConfig(path);
   if (!result.ok) throw new Error(result.errors.join('\n'));
   return result.config;
-}
-
-function listen(fetch: FetchHandler, config: Config, web: WebConfig | undefined, logger: Logger): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const tls = web?.tls;
-    const base = { fetch, port: config.port, hostname: config.listenAddress };
-    const server =
-      tls === undefined
-        ? serve(base, () => resolve(server))
-        : serve({ ...base, createServer: createHttpsServer, serverOptions: httpsServerOptions(tls) }, () => resolve(server));
-    if (tls !== undefined) attachTls(server as HttpsServer, tls, logger);
-    server.once('error', reject);
-  });
 }

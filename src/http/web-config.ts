@@ -1,74 +1,11 @@
 /**
- * Serving the web config (its schema is src/config/web-config.ts): node:https options and the
- * client-certificate policy for TLS, certificate reload, and a wrapper around the app's fetch
- * for basic auth and the security headers.
+ * Serving the web config's basic auth and security headers (its schema is
+ * src/config/web-config.ts; TLS is served by server.ts): a wrapper around the app's fetch.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
-import type { TLSSocket } from 'node:tls';
 import bcrypt from 'bcryptjs';
 import { LRUCache } from 'lru-cache';
-import { secureContextOptions, type TlsSettings, type WebConfig } from '../config/web-config.js';
-import type { Logger } from '../log.js';
-
-export function httpsServerOptions(tls: TlsSettings): HttpsServerOptions {
-  return {
-    ...secureContextOptions(tls),
-    requestCert: tls.clientAuth !== 'NoClientCert',
-    // The other policies are checked once the handshake is done (acceptClient), since Node
-    // can only either verify every client certificate or none at handshake time.
-    rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert',
-  };
-}
-
-/** Whether a client that finished the handshake may send requests, per client_auth_type and client_allowed_sans. */
-export function acceptClient(tls: TlsSettings, socket: TLSSocket): boolean {
-  const cert = socket.getPeerCertificate();
-  const presented = cert !== null && cert !== undefined && Object.keys(cert).length > 0;
-  if (tls.clientAuth === 'RequireAnyClientCert' && !presented) return false;
-  if (tls.clientAuth === 'VerifyClientCertIfGiven' && presented && !socket.authorized) return false;
-  if (tls.clientAllowedSans !== undefined) {
-    if (!presented) return false;
-    const sans = (cert.subjectaltname ?? '').split(', ').map((entry) => entry.slice(entry.indexOf(':') + 1));
-    if (!sans.some((san) => tls.clientAllowedSans!.includes(san))) return false;
-  }
-  return true;
-}
-
-/**
- * Enforces the client policy on every TLS connection, and re-reads certificate files at most
- * once a second when one has changed, so a rotated certificate is served without a restart.
- */
-export function attachTls(server: HttpsServer, tls: TlsSettings, logger: Logger): void {
-  server.prependListener('secureConnection', (socket: TLSSocket) => {
-    if (!acceptClient(tls, socket)) socket.destroy();
-  });
-  const files = [tls.certFile, tls.keyFile, tls.clientCaFile].filter((f): f is string => f !== undefined);
-  if (files.length === 0) return;
-  const stamp = (): string => files.map((f) => statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 'missing').join(',');
-  let seen = stamp();
-  let checkedAt = 0;
-  server.prependListener('connection', () => {
-    const now = Date.now();
-    if (now - checkedAt < 1_000) return;
-    checkedAt = now;
-    const current = stamp();
-    if (current === seen) return;
-    seen = current;
-    try {
-      const cert = tls.certFile !== undefined ? readFileSync(tls.certFile, 'utf8') : tls.cert;
-      const key = tls.keyFile !== undefined ? readFileSync(tls.keyFile, 'utf8') : tls.key;
-      const clientCa = tls.clientCaFile !== undefined ? readFileSync(tls.clientCaFile, 'utf8') : tls.clientCa;
-      server.setSecureContext(secureContextOptions({ ...tls, cert, key, clientCa }));
-      logger.info('reloaded the TLS certificate', { cert_file: tls.certFile ?? null });
-    } catch (error) {
-      // Half-written files during a rotation: keep serving the old pair and try again later.
-      seen = '';
-      logger.warn('could not reload the TLS certificate; serving the previous one', { error: errorMessage(error) });
-    }
-  });
-}
+import type { WebConfig } from '../config/web-config.js';
 
 /** A decoy for unknown users, so a wrong user name costs the same bcrypt time as a wrong password. */
 const DECOY_HASH = '$2b$10$8YsFMjNHyK3EX4Z9/PsXD.dwEG.tFw7F90PTE3Z5s3YymozGkwemi';
@@ -133,9 +70,4 @@ export function protect(fetch: FetchHandler, config: WebConfig): FetchHandler {
       return new Response(response.body, { status: response.status, statusText: response.statusText, headers: copy });
     }
   };
-}
-
-function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 200);
 }

@@ -1,11 +1,10 @@
 /**
- * --web.config.file served for real: TLS from certificates openssl makes at test time, basic
- * auth against bcrypt hashes, client certificates, security headers, and certificate rotation.
- * (The file's schema is tested in test/config/.)
+ * --web.config.file served by the exporter: TLS from certificates openssl makes at test time,
+ * basic auth against bcrypt hashes and security headers. (The file's schema is tested in
+ * test/config/, TLS serving in test/http/tls/ and test/http/server.test.ts.)
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import bcrypt from 'bcryptjs';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -61,15 +60,15 @@ describe('served for real', () => {
   const keys = generateKeys({ count: 20, seed: 3, now: Date.now() });
   const start = (yaml: string): Promise<Stack> => startStack({ keys, env: { WEB_CONFIG_FILE: writeConfig(`web-${Math.random()}.yml`, yaml) } });
 
-  /** A client that trusts the test CA, optionally presenting a certificate or capping the TLS version. */
-  function client(options: { cert?: string; key?: string; maxVersion?: ConnectionOptions['maxVersion'] } = {}) {
+  /** A client that trusts the test CA, optionally presenting a certificate. */
+  function client(options: { cert?: string; key?: string } = {}) {
     const agent = new Agent({ connect: { ca: certs.ca.cert, ...options } });
     agents.push(agent);
     return (url: string, headers: Record<string, string> = {}) => undiciFetch(url, { dispatcher: agent, headers });
   }
   const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
-  it('TLS and basic auth: the right password is served on every path, anything else gets 401, plain HTTP gets nothing', async () => {
+  it('TLS and basic auth: the right password is served on every path, anything else gets 401, plain HTTP a 400', async () => {
     stack = await start(`
 tls_server_config:
   cert_file: server.crt
@@ -99,8 +98,8 @@ http_server_config:
     }
     const metrics = await (await get(`${url}/metrics`, basic('alice', 'wonderland'))).text();
     expect(metrics).toContain('orq_api_key_info{workspace="test"');
-    // Plain HTTP to the TLS port, and a client that does not trust the certificate: no answer at all.
-    await expect(fetch(url.replace('https:', 'http:') + '/metrics', { headers: basic('alice', 'wonderland') })).rejects.toThrow();
+    // Plain HTTP to the TLS port gets Go's 400; a client that does not trust the certificate, no answer at all.
+    expect((await fetch(url.replace('https:', 'http:') + '/metrics', { headers: basic('alice', 'wonderland') })).status).toBe(400);
     await expect(fetch(`${url}/metrics`, { headers: basic('alice', 'wonderland') })).rejects.toThrow();
     // Basic auth over TLS is the safe combination: no warning about passwords in the clear.
     expect(warnings(stack.logs)).toEqual([]);
@@ -113,58 +112,4 @@ http_server_config:
     expect((await fetch(`${stack.exporter.url}/healthz`, { headers: basic('alice', 'wonderland') })).status).toBe(200);
     expect(warnings(stack.logs).map((w) => w.msg)).toEqual(['basic auth is on without TLS: passwords cross the network in the clear']);
   });
-
-  it('RequireAndVerifyClientCert: only a certificate from the client CA gets through', async () => {
-    stack = await start('tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n');
-    const url = `${stack.exporter.url}/healthz`;
-    expect((await client({ cert: certs.client.cert, key: certs.client.key })(url)).status).toBe(200);
-    await expect(client()(url)).rejects.toThrow();
-    await expect(client({ cert: certs.strangerClient.cert, key: certs.strangerClient.key })(url)).rejects.toThrow();
-  });
-
-  it('RequireAnyClientCert with client_allowed_sans: any certificate, but only with an allowed SAN', async () => {
-    stack = await start('tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: RequireAnyClientCert\n  client_allowed_sans: [scraper.example]\n');
-    const url = `${stack.exporter.url}/healthz`;
-    expect((await client({ cert: certs.client.cert, key: certs.client.key })(url)).status).toBe(200);
-    await expect(client({ cert: certs.strangerClient.cert, key: certs.strangerClient.key })(url)).rejects.toThrow();
-    await expect(client()(url)).rejects.toThrow();
-  });
-
-  it('VerifyClientCertIfGiven: no certificate is fine, an unverifiable one is not', async () => {
-    stack = await start('tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca.crt\n');
-    const url = `${stack.exporter.url}/healthz`;
-    expect((await client()(url)).status).toBe(200);
-    expect((await client({ cert: certs.client.cert, key: certs.client.key })(url)).status).toBe(200);
-    await expect(client({ cert: certs.strangerClient.cert, key: certs.strangerClient.key })(url)).rejects.toThrow();
-  });
-
-  it('min_version TLS13 refuses a TLS 1.2 client', async () => {
-    stack = await start('tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n');
-    const url = `${stack.exporter.url}/healthz`;
-    expect((await client()(url)).status).toBe(200);
-    await expect(client({ maxVersion: 'TLSv1.2' })(url)).rejects.toThrow();
-  });
-
-  it('a rotated certificate file is served to new connections without a restart', async () => {
-    copyFileSync(certs.server.certFile, join(certs.dir, 'rotating.crt'));
-    copyFileSync(certs.server.keyFile, join(certs.dir, 'rotating.key'));
-    stack = await start('tls_server_config:\n  cert_file: rotating.crt\n  key_file: rotating.key\n');
-    const port = Number(new URL(stack.exporter.url).port);
-    const presented = (): Promise<string> =>
-      new Promise((resolve, reject) => {
-        const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
-          resolve(String(socket.getPeerCertificate().subject.CN));
-          socket.end();
-        });
-        socket.on('error', reject);
-      });
-    expect(await presented()).toBe('server');
-    writeFileSync(join(certs.dir, 'rotating.crt'), certs.selfSigned.cert);
-    writeFileSync(join(certs.dir, 'rotating.key'), certs.selfSigned.key);
-    // Certificates are looked at no more than once a second.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    await presented();
-    expect(await presented()).toBe('127.0.0.1');
-  });
-
 });
