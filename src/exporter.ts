@@ -8,8 +8,8 @@ import { loadWebConfig, type WebConfig } from './config/web-config.js';
 import { Exposition } from './exposition/exposition.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
+import { createBasicAuth } from './http/auth/basic-auth.js';
 import { listen } from './http/server.js';
-import { protect, type FetchHandler } from './http/web-config.js';
 import { silentLogger, type Logger } from './log.js';
 import type { ClientOptions } from './orq/client.js';
 import type { RefreshOutcome } from './poller.js';
@@ -73,10 +73,17 @@ export async function startExporter(config: Config, options: ExporterOptions = {
       }),
   );
 
-  const app = createApp({ metricsBody: (e) => exposition.body(e), workspaces: () => sources.map((s) => s.status()), version: VERSION, logger });
-
-  const fetch: FetchHandler = web === undefined ? (request) => app.fetch(request) : protect((request) => app.fetch(request), web);
-  const server = await listen({ fetch, port: config.port, hostname: config.listenAddress, tls: web?.tls, logger });
+  // Made here rather than by the app, so stopping the exporter stops it too.
+  const basicAuth = web !== undefined && web.users.size > 0 ? createBasicAuth(web.users) : undefined;
+  const app = createApp({
+    metricsBody: (e) => exposition.body(e),
+    workspaces: () => sources.map((s) => s.status()),
+    version: VERSION,
+    logger,
+    webConfig: web,
+    basicAuth,
+  });
+  const server = await listen({ fetch: app.fetch, port: config.port, hostname: config.listenAddress, tls: web?.tls, logger });
   const port = server.port;
   const host = config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress;
   const scheme = web?.tls === undefined ? 'http' : 'https';
@@ -105,6 +112,7 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     stop: async () => {
       await Promise.all(sources.map((s) => s.stop()));
       await server.close();
+      await basicAuth?.close();
       logger.info('exporter stopped', { workspaces: sources.map((s) => s.name) });
     },
   };

@@ -1,12 +1,18 @@
 /**
  * What no one should be able to read: the token never leaves for another host (redirects are
- * not followed), never shows in any output even when the upstream echoes it back, and
- * nothing upstream sends can break out of a label value or into the landing page's HTML.
+ * not followed), never shows in any output even when the upstream echoes it back, nothing
+ * upstream sends can break out of a label value or into the landing page's HTML, and the
+ * exporter's own endpoints stay behind the web config's TLS and basic auth.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OrqClient } from '../../src/orq/client.js';
 import { errorBody, generateKeys, makeKey, startSimulator, type Fault } from '../../src/simulator/index.js';
 import { seriesOf, startStack, TOKEN, valueOf, type Stack } from '../support/stack.js';
+import { makeCerts, type TestCerts } from './support/certs.js';
 import { formatProblems, promtoolCheck } from './support/exposition-format.js';
 import { warnings } from './support/exporter.js';
 import { startRecorder } from './support/servers.js';
@@ -165,5 +171,61 @@ describe('upstream text cannot escape its place', () => {
     expect(landing).toContain('&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;');
     expect(landing).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(valueOf(await stack.metrics(), 'orq_exporter_refresh_errors_total', { reason: 'auth' })).toBe(1);
+  });
+});
+
+describe('the web config at work in the exporter', () => {
+  const certs: TestCerts = makeCerts();
+  afterAll(() => certs.remove());
+  const aliceHash = bcrypt.hashSync('wonderland', 4);
+  const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+  const withWebConfig = (yaml: string): Promise<Stack> => {
+    const path = join(certs.dir, `web-${Math.random().toString(36).slice(2)}.yml`);
+    writeFileSync(path, yaml);
+    return startStack({ keys: KEYS, env: { WEB_CONFIG_FILE: path } });
+  };
+
+  it('TLS and basic auth: the scraper with the password reads /metrics; others get 401, plain HTTP a 400, an untrusting client nothing', async () => {
+    stack = await withWebConfig(`
+tls_server_config:
+  cert_file: server.crt
+  key_file: server.key
+basic_auth_users:
+  alice: ${aliceHash}
+http_server_config:
+  headers:
+    X-Frame-Options: deny
+`);
+    const url = stack.exporter.url;
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const agent = new Agent({ connect: { ca: certs.ca.cert } });
+    cleanup.push(() => agent.close());
+    const get = (path: string, headers: Record<string, string> = {}) => undiciFetch(`${url}${path}`, { dispatcher: agent, headers });
+    const metrics = await get('/metrics', basic('alice', 'wonderland'));
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('x-frame-options')).toBe('deny');
+    expect(await metrics.text()).toContain('orq_api_key_info{workspace="test"');
+    for (const path of ['/metrics', '/', '/healthz', '/readyz', '/nope']) {
+      const refused = await get(path, basic('alice', 'nope'));
+      expect(refused.status, path).toBe(401);
+      expect(refused.headers.get('x-frame-options')).toBe('deny');
+      expect(await refused.text()).not.toContain('orq_');
+    }
+    const plain = await fetch(url.replace('https:', 'http:') + '/metrics', { headers: basic('alice', 'wonderland') }).then(
+      (res) => res.status,
+      (error: unknown) => error,
+    );
+    expect(plain).toBe(400);
+    await expect(fetch(`${url}/metrics`, { headers: basic('alice', 'wonderland') })).rejects.toThrow();
+    // Basic auth over TLS is the safe combination: no warning about passwords in the clear.
+    expect(warnings(stack.logs)).toEqual([]);
+  });
+
+  it('basic auth without TLS works but warns that passwords cross in the clear', async () => {
+    stack = await withWebConfig(`basic_auth_users:\n  alice: ${aliceHash}\n`);
+    expect(stack.exporter.url).toMatch(/^http:/);
+    expect((await fetch(`${stack.exporter.url}/healthz`)).status).toBe(401);
+    expect((await fetch(`${stack.exporter.url}/healthz`, { headers: basic('alice', 'wonderland') })).status).toBe(200);
+    expect(warnings(stack.logs).map((w) => w.msg)).toEqual(['basic auth is on without TLS: passwords cross the network in the clear']);
   });
 });

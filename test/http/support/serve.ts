@@ -12,7 +12,6 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { loadWebConfig, type WebConfig } from '../../../src/config/web-config.js';
 import { createApp, type AppDeps } from '../../../src/http/app.js';
 import { listen, type Listening } from '../../../src/http/server.js';
-import { protect } from '../../../src/http/web-config.js';
 import { silentLogger, type Logger } from '../../../src/log.js';
 
 export const METRICS_TEXT = '# HELP a b\n# TYPE a gauge\na 1\n';
@@ -39,10 +38,10 @@ export async function serveApp(
     workspaces: () => [{ name: 'test', baseUrl: 'https://api.orq.ai', keys: 1, lastSuccess: '2026-01-01T00:00:00.000Z', lastError: undefined }],
     version: 'test',
     logger: silentLogger,
+    webConfig: web,
     ...options.deps,
   });
-  const fetch = web === undefined ? app.fetch : protect((request) => app.fetch(request), web);
-  const listening = await listen({ fetch, port: 0, hostname: '127.0.0.1', tls: web?.tls, logger: options.logger ?? silentLogger, now: options.now });
+  const listening = await listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', tls: web?.tls, logger: options.logger ?? silentLogger, now: options.now });
   return { ...listening, url: `${web?.tls === undefined ? 'http' : 'https'}://127.0.0.1:${listening.port}` };
 }
 
