@@ -7,7 +7,7 @@
  */
 import { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type Handler } from 'hono';
 import type { WebConfig } from '../config/web-config.js';
 import type { Encoding } from '../exposition/exposition.js';
 import { CONTENT_TYPE } from '../exposition/text.js';
@@ -28,18 +28,31 @@ export interface AppDeps {
   readonly basicAuth?: BasicAuth;
 }
 
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * One path and the methods it answers; any other method gets 405 with Allow. GET answers HEAD
+ * too. Handlers build their answers through the context (c.text, c.newResponse...), so the
+ * headers the middleware set are on them.
+ */
+export interface Route {
+  readonly path: string;
+  readonly methods: readonly Method[];
+  readonly handler: Handler;
+}
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const web = deps.webConfig;
   if (web !== undefined && Object.keys(web.headers).length > 0) app.use('*', securityHeaders(web.headers));
   if (web !== undefined && web.users.size > 0) app.use('*', basicAuthMiddleware(deps.basicAuth ?? createBasicAuth(web.users)));
 
-  // Handlers build their answers through the context (c.text, c.newResponse...), so the
-  // headers the middleware set are on them.
-  app.get('/metrics', (c) => serveMetrics(c, deps));
-  app.get('/healthz', (c) => c.text('ok\n'));
-  app.get('/readyz', (c) => readiness(c, deps.workspaces()));
-  app.get('/', async (c) => c.html(await landingPage(deps.version, deps.workspaces())));
+  mountRoutes(app, [
+    { path: '/metrics', methods: ['GET'], handler: (c) => serveMetrics(c, deps) },
+    { path: '/healthz', methods: ['GET'], handler: (c) => c.text('ok\n') },
+    { path: '/readyz', methods: ['GET'], handler: (c) => readiness(c, deps.workspaces()) },
+    { path: '/', methods: ['GET'], handler: async (c) => c.html(await landingPage(deps.version, deps.workspaces())) },
+  ]);
 
   app.notFound((c) => c.text('not found\n', 404));
   app.onError((error, c) => {
@@ -47,6 +60,20 @@ export function createApp(deps: AppDeps): Hono {
     return c.text('internal error\n', 500);
   });
   return app;
+}
+
+export function mountRoutes(app: Hono, routes: readonly Route[]): void {
+  for (const route of routes) {
+    const allow = allowHeader(route.methods);
+    app.on([...route.methods], route.path, route.handler);
+    // Registered after the route, so it only answers the methods the route does not.
+    app.all(route.path, (c) => c.text('method not allowed\n', 405, { allow }));
+  }
+}
+
+/** The Allow header of a route: its methods, and HEAD wherever GET is. */
+export function allowHeader(methods: readonly Method[]): string {
+  return [...new Set(methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(', ');
 }
 
 async function serveMetrics(c: Context, deps: AppDeps): Promise<Response> {

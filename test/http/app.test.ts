@@ -5,7 +5,7 @@ import { Client } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebConfig } from '../../src/config/web-config.js';
 import type { Encoding } from '../../src/exposition/exposition.js';
-import { createApp, type AppDeps } from '../../src/http/app.js';
+import { allowHeader, createApp, type AppDeps } from '../../src/http/app.js';
 import type { BasicAuth } from '../../src/http/auth/basic-auth.js';
 import type { WorkspaceStatus } from '../../src/http/landing.js';
 import { silentLogger } from '../../src/log.js';
@@ -80,7 +80,26 @@ describe('createApp', () => {
     for (const path of ['/nope', '/metrics/', '/metricsx', '/healthz/x', '//metrics']) expect((await app([ready]).request(path)).status, path).toBe(404);
   });
 
-  it('puts the configured security headers on every answer: 200, 404, 500 and 503', async () => {
+  it('answers every other method on its routes with 405 and Allow: GET, HEAD', async () => {
+    for (const path of ROUTES) {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'PURGE']) {
+        const res = await app([ready]).request(path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe('GET, HEAD');
+      }
+      const head = await app([ready]).request(path, { method: 'HEAD' });
+      expect(head.status, `HEAD ${path}`).toBe(200);
+      expect(await head.text()).toBe('');
+    }
+  });
+
+  it('says HEAD wherever GET is allowed, once, and keeps the other methods in order', () => {
+    expect(allowHeader(['GET'])).toBe('GET, HEAD');
+    expect(allowHeader(['POST', 'PUT'])).toBe('POST, PUT');
+    expect(allowHeader(['GET', 'POST'])).toBe('GET, HEAD, POST');
+  });
+
+  it('puts the configured security headers on every answer: 200, 404, 405, 500 and 503', async () => {
     const failing = app([waiting], async () => {
       throw new Error('render broke');
     }, { webConfig: web() });
@@ -88,16 +107,17 @@ describe('createApp', () => {
       await app([ready], undefined, { webConfig: web() }).request('/metrics'),
       await app([ready], undefined, { webConfig: web() }).request('/'),
       await app([ready], undefined, { webConfig: web() }).request('/nope'),
+      await app([ready], undefined, { webConfig: web() }).request('/healthz', { method: 'POST' }),
       await failing.request('/metrics'),
       await failing.request('/readyz'),
     ];
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 500, 503]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 405, 500, 503]);
     for (const answer of answers) {
       for (const [name, value] of Object.entries(HEADERS)) expect(answer.headers.get(name), `${answer.status} ${name}`).toBe(value);
     }
   });
 
-  it('asks basic auth before any route or 404: 401 with WWW-Authenticate', async () => {
+  it('asks basic auth before any route, method or 404: 401 with WWW-Authenticate', async () => {
     const auth = fakeAuth((header) => (header === 'Basic right' ? { kind: 'allowed' } : { kind: 'denied' }));
     const guarded = app([ready], undefined, { webConfig: web(new Map([['alice', 'hash']])), basicAuth: auth });
     for (const path of [...ROUTES, '/nope']) {
@@ -110,6 +130,7 @@ describe('createApp', () => {
       expect(await (await guarded.request(path)).text()).not.toContain('orq_');
     }
     expect((await guarded.request('/metrics', { headers: { authorization: 'Basic right' } })).status).toBe(200);
+    expect((await guarded.request('/metrics', { method: 'POST', headers: { authorization: 'Basic right' } })).status).toBe(405);
     expect((await guarded.request('/nope', { headers: { authorization: 'Basic right' } })).status).toBe(404);
   });
 
