@@ -73,7 +73,7 @@ export async function startExporter(config: Config, options: ExporterOptions = {
       }),
   );
 
-  // Made here rather than by the app, so stopping the exporter stops it too.
+  // Made here rather than by the app, so stopping the exporter stops its worker thread.
   const basicAuth = web !== undefined && web.users.size > 0 ? createBasicAuth(web.users) : undefined;
   const app = createApp({
     metricsBody: (e) => exposition.body(e),

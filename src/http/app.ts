@@ -24,7 +24,7 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Basic auth and security headers for every route (TLS is the server's part). */
   readonly webConfig?: WebConfig;
-  /** Checks webConfig's users; made from them when absent. */
+  /** Checks webConfig's users; made from them when absent. Pass one to close its worker on stop. */
   readonly basicAuth?: BasicAuth;
 }
 

@@ -29,7 +29,7 @@ const waiting: WorkspaceStatus = { name: 'late', baseUrl: 'https://api.orq.ai', 
 const HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'deny', 'Content-Security-Policy': "default-src 'none'" };
 const web = (users: ReadonlyMap<string, string> = new Map()): WebConfig => ({ tls: undefined, users, headers: HEADERS });
 
-/** A stand-in for basic auth: one right header. */
+/** A stand-in for basic auth: one right header, a busy queue when asked. */
 function fakeAuth(verdict: (header: string | null | undefined) => Awaited<ReturnType<BasicAuth['check']>>): BasicAuth {
   return { check: async (header) => verdict(header), close: async () => undefined };
 }
@@ -117,8 +117,8 @@ describe('createApp', () => {
     }
   });
 
-  it('asks basic auth before any route, method or 404: 401 with WWW-Authenticate', async () => {
-    const auth = fakeAuth((header) => (header === 'Basic right' ? { kind: 'allowed' } : { kind: 'denied' }));
+  it('asks basic auth before any route, method or 404: 401 with WWW-Authenticate, 429 with Retry-After', async () => {
+    const auth = fakeAuth((header) => (header === 'Basic right' ? { kind: 'allowed' } : header === 'Basic busy' ? { kind: 'busy', retryAfterSeconds: 7 } : { kind: 'denied' }));
     const guarded = app([ready], undefined, { webConfig: web(new Map([['alice', 'hash']])), basicAuth: auth });
     for (const path of [...ROUTES, '/nope']) {
       for (const method of ['GET', 'HEAD', 'POST']) {
@@ -126,6 +126,10 @@ describe('createApp', () => {
         expect(refused.status, `${method} ${path}`).toBe(401);
         expect(refused.headers.get('www-authenticate')).toBe('Basic');
         expect(refused.headers.get('x-frame-options')).toBe('deny');
+        const busy = await guarded.request(path, { method, headers: { authorization: 'Basic busy' } });
+        expect(busy.status).toBe(429);
+        expect(busy.headers.get('retry-after')).toBe('7');
+        expect(busy.headers.get('x-frame-options')).toBe('deny');
       }
       expect(await (await guarded.request(path)).text()).not.toContain('orq_');
     }

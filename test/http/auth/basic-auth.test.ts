@@ -1,12 +1,26 @@
 /**
- * Basic auth: the header read the way clients write it, and bcrypt paid once per right
- * (user, password) and every time for anything else.
+ * Basic auth: the header read the way clients write it, bcrypt paid once per right
+ * (user, password) and every time for anything else, and the queue's verdicts passed on.
  */
 import bcrypt from 'bcryptjs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBasicAuth, parseBasic } from '../../../src/http/auth/basic-auth.js';
+import type { CompareOutcome, PasswordComparer } from '../../../src/http/auth/bcrypt-worker.js';
 
 const header = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/** Compares in the test's thread with bcryptjs, recording what it was asked. */
+class RecordingComparer implements PasswordComparer {
+  readonly asked: Array<{ password: string; hash: string }> = [];
+  next: CompareOutcome | undefined;
+  async compare(password: string, hashOrPick: string | (() => string)): Promise<CompareOutcome> {
+    const hash = typeof hashOrPick === 'string' ? hashOrPick : hashOrPick();
+    this.asked.push({ password, hash });
+    if (this.next !== undefined) return this.next;
+    return (await bcrypt.compare(password, hash)) ? { kind: 'match' } : { kind: 'mismatch' };
+  }
+  async close(): Promise<void> {}
+}
 
 const aliceHash = bcrypt.hashSync('wonderland', 4);
 const bobHash = bcrypt.hashSync('builder', 5);
@@ -36,33 +50,91 @@ describe('parseBasic', () => {
 });
 
 describe('createBasicAuth', () => {
-  it('pays bcrypt once per right (user, password), every time for wrong ones and unknown users', async () => {
-    const compare = vi.spyOn(bcrypt, 'compare');
-    try {
-      const auth = createBasicAuth(USERS);
-      for (let i = 0; i < 10; i++) expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
-      expect(compare).toHaveBeenCalledTimes(1);
-      for (let i = 0; i < 3; i++) expect(await auth.check(header('alice', 'wrong'))).toEqual({ kind: 'denied' });
-      expect(await auth.check(header('mallory', 'wonderland'))).toEqual({ kind: 'denied' });
-      // An unknown user costs a comparison too, so timing does not tell users apart.
-      expect(compare).toHaveBeenCalledTimes(5);
-      for (const h of [null, undefined, 'Bearer abc', `Basic ${Buffer.from('no-colon').toString('base64')}`]) expect(await auth.check(h)).toEqual({ kind: 'denied' });
-      expect(compare).toHaveBeenCalledTimes(5);
-    } finally {
-      compare.mockRestore();
-    }
+  it('pays bcrypt once per right (user, password), every time for wrong ones', async () => {
+    const comparer = new RecordingComparer();
+    const auth = createBasicAuth(USERS, { comparer });
+    for (let i = 0; i < 10; i++) expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
+    expect(comparer.asked).toHaveLength(1);
+    for (let i = 0; i < 3; i++) expect(await auth.check(header('alice', 'wrong'))).toEqual({ kind: 'denied' });
+    expect(comparer.asked).toHaveLength(4);
+    for (const h of [null, undefined, 'Bearer abc', `Basic ${Buffer.from('no-colon').toString('base64')}`]) expect(await auth.check(h)).toEqual({ kind: 'denied' });
+    // Nothing to compare without a user and a password.
+    expect(comparer.asked).toHaveLength(4);
   });
 
   it('remembers a pair, not a password: the same password for another user is compared', async () => {
-    const compare = vi.spyOn(bcrypt, 'compare');
-    try {
-      const auth = createBasicAuth(new Map([['alice', aliceHash], ['carol', aliceHash]]));
-      expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
-      expect(await auth.check(header('carol', 'wonderland'))).toEqual({ kind: 'allowed' });
-      expect(await auth.check(header('mallory', 'wonderland'))).toEqual({ kind: 'denied' });
-      expect(compare).toHaveBeenCalledTimes(3);
-    } finally {
-      compare.mockRestore();
-    }
+    const comparer = new RecordingComparer();
+    const auth = createBasicAuth(new Map([['alice', aliceHash], ['carol', aliceHash]]), { comparer });
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
+    expect(await auth.check(header('carol', 'wonderland'))).toEqual({ kind: 'allowed' });
+    expect(await auth.check(header('mallory', 'wonderland'))).toEqual({ kind: 'denied' });
+    expect(comparer.asked).toHaveLength(3);
+  });
+
+  it('a flood of wrong passwords cannot push a verified scraper out of the cache', async () => {
+    const comparer = new RecordingComparer();
+    const auth = createBasicAuth(USERS, { comparer, cacheSize: 2 });
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
+    comparer.next = { kind: 'mismatch' };
+    for (let i = 0; i < 500; i++) await auth.check(header(i % 2 === 0 ? 'alice' : `user${i}`, `guess${i}`));
+    const before = comparer.asked.length;
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
+    expect(comparer.asked).toHaveLength(before);
+  });
+
+  it('remembers at most cacheSize verified pairs, least recently used out first', async () => {
+    const comparer = new RecordingComparer();
+    const users = new Map([['alice', aliceHash], ['bob', bobHash], ['carol', aliceHash]]);
+    const auth = createBasicAuth(users, { comparer, cacheSize: 2 });
+    await auth.check(header('alice', 'wonderland'));
+    await auth.check(header('bob', 'builder'));
+    await auth.check(header('carol', 'wonderland'));
+    expect(comparer.asked).toHaveLength(3);
+    await auth.check(header('carol', 'wonderland'));
+    await auth.check(header('bob', 'builder'));
+    expect(comparer.asked).toHaveLength(3);
+    await auth.check(header('alice', 'wonderland'));
+    expect(comparer.asked).toHaveLength(4);
+  });
+
+  it('passes a full queue on as busy, and a client gone before its turn as denied', async () => {
+    const comparer = new RecordingComparer();
+    const auth = createBasicAuth(USERS, { comparer, refusalDelayMs: 0 });
+    comparer.next = { kind: 'busy', retryAfterSeconds: 3 };
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'busy', retryAfterSeconds: 3 });
+    comparer.next = { kind: 'abandoned' };
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'denied' });
+    comparer.next = undefined;
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
+  });
+
+  it('holds each refusal back a second, at most so many at once; nothing else waits', async () => {
+    const comparer = new RecordingComparer();
+    const waits: Array<() => void> = [];
+    const asked: number[] = [];
+    const wait = (ms: number): Promise<void> => {
+      asked.push(ms);
+      return new Promise((resolve) => waits.push(resolve));
+    };
+    const auth = createBasicAuth(USERS, { comparer, wait, maxHeldRefusals: 2 });
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
+    expect(await auth.check(header('alice', 'wrong'))).toEqual({ kind: 'denied' });
+    expect(asked).toEqual([]);
+    comparer.next = { kind: 'busy', retryAfterSeconds: 5 };
+    let answered = 0;
+    const held = [auth.check(header('alice', 'x')), auth.check(header('nobody', 'x'))].map((p) => p.then((v) => (answered++, v)));
+    // A third refusal beyond the bound is answered at once.
+    expect(await auth.check(header('alice', 'y'))).toEqual({ kind: 'busy', retryAfterSeconds: 5 });
+    expect(asked).toEqual([1_000, 1_000]);
+    expect(answered).toBe(0);
+    // The verified scraper is never held.
+    expect(await auth.check(header('alice', 'wonderland'))).toEqual({ kind: 'allowed' });
+    for (const release of waits.splice(0)) release();
+    expect(await Promise.all(held)).toEqual([{ kind: 'busy', retryAfterSeconds: 5 }, { kind: 'busy', retryAfterSeconds: 5 }]);
+    // Released, their places are free again.
+    void auth.check(header('alice', 'z'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual([1_000, 1_000, 1_000]);
+    for (const release of waits.splice(0)) release();
   });
 });
