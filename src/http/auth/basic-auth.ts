@@ -7,7 +7,7 @@
  * waiting for anything: however many wrong passwords queue up, they cannot delay it. Only
  * right answers are remembered, so a flood of wrong ones cannot push a scraper's entry out.
  * Everything else pays a full bcrypt comparison on the worker thread: a wrong password
- * against the user's hash, an unknown user against a decoy hash. When the queue
+ * against the user's hash, an unknown user against a decoy of the same cost. When the queue
  * of comparisons is full, the answer is 429 with Retry-After, held back a second first: a
  * guesser that retries at once then gets one answer a second per connection, instead of
  * keeping the event loop busy with refusals the scrapers would queue behind.
@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MiddlewareHandler } from 'hono';
 import { LRUCache } from 'lru-cache';
 import { BcryptWorker, type PasswordComparer } from './bcrypt-worker.js';
+import { decoyPicker, type DecoyPicker } from './decoy.js';
 
 export type AuthVerdict =
   | { readonly kind: 'allowed' }
@@ -35,6 +36,7 @@ export interface BasicAuthOptions {
   readonly cacheSize?: number;
   /** Does the bcrypt comparisons; a worker thread by default. */
   readonly comparer?: PasswordComparer;
+  readonly decoys?: DecoyPicker;
   /** How long a 429 is held back; 0 answers at once. */
   readonly refusalDelayMs?: number;
   /** Refusals held back at once; more are answered at once, so holding them costs bounded memory. */
@@ -47,12 +49,10 @@ export const DEFAULT_VERIFIED_CACHE_SIZE = 256;
 export const DEFAULT_REFUSAL_DELAY_MS = 1_000;
 export const DEFAULT_MAX_HELD_REFUSALS = 1_024;
 
-/** A decoy for unknown users, so a wrong user name costs bcrypt time as a wrong password does. */
-const DECOY_HASH = '$2b$10$8YsFMjNHyK3EX4Z9/PsXD.dwEG.tFw7F90PTE3Z5s3YymozGkwemi';
-
 export function createBasicAuth(users: ReadonlyMap<string, string>, options: BasicAuthOptions = {}): BasicAuth {
   const verified = new LRUCache<string, true>({ max: options.cacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE });
   const comparer = options.comparer ?? new BcryptWorker();
+  const decoyFor = options.decoys ?? decoyPicker(users);
   const refusalDelayMs = options.refusalDelayMs ?? DEFAULT_REFUSAL_DELAY_MS;
   const maxHeld = options.maxHeldRefusals ?? DEFAULT_MAX_HELD_REFUSALS;
   const wait = options.wait ?? sleep;
@@ -73,7 +73,9 @@ export function createBasicAuth(users: ReadonlyMap<string, string>, options: Bas
       const hash = users.get(credentials.user);
       const key = createHash('sha256').update(`${credentials.user}\u0000${hash ?? ''}\u0000${credentials.password}`).digest('base64');
       if (hash !== undefined && verified.has(key)) return { kind: 'allowed' };
-      const outcome = await comparer.compare(credentials.password, hash ?? DECOY_HASH, gone);
+      // The decoy is picked only if the comparison runs: a refused request must cost the same
+      // whether the user exists or not, so the 429s tell nothing either.
+      const outcome = await comparer.compare(credentials.password, hash ?? (() => decoyFor(credentials.user)), gone);
       if (outcome.kind === 'busy') {
         await holdBack();
         return outcome;

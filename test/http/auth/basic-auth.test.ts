@@ -1,11 +1,13 @@
 /**
  * Basic auth: the header read the way clients write it, bcrypt paid once per right
- * (user, password) and every time for anything else, and the queue's verdicts passed on.
+ * (user, password) and every time for anything else, unknown users compared against a decoy
+ * of the configured cost, and the queue's verdicts passed on.
  */
 import bcrypt from 'bcryptjs';
-import { describe, expect, it } from 'vitest';
-import { createBasicAuth, parseBasic } from '../../../src/http/auth/basic-auth.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBasicAuth, parseBasic, type BasicAuth } from '../../../src/http/auth/basic-auth.js';
 import type { CompareOutcome, PasswordComparer } from '../../../src/http/auth/bcrypt-worker.js';
+import { bcryptCost } from '../../../src/http/auth/decoy.js';
 
 const header = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -25,6 +27,11 @@ class RecordingComparer implements PasswordComparer {
 const aliceHash = bcrypt.hashSync('wonderland', 4);
 const bobHash = bcrypt.hashSync('builder', 5);
 const USERS = new Map([['alice', aliceHash], ['bob', bobHash]]);
+
+const opened: BasicAuth[] = [];
+afterEach(async () => {
+  for (const auth of opened.splice(0)) await auth.close();
+});
 
 describe('parseBasic', () => {
   it('reads the user and password however the scheme and padding are written', () => {
@@ -69,6 +76,22 @@ describe('createBasicAuth', () => {
     expect(await auth.check(header('carol', 'wonderland'))).toEqual({ kind: 'allowed' });
     expect(await auth.check(header('mallory', 'wonderland'))).toEqual({ kind: 'denied' });
     expect(comparer.asked).toHaveLength(3);
+  });
+
+  it('compares an unknown user against a decoy of the configured cost, never letting it in', async () => {
+    const comparer = new RecordingComparer();
+    const auth = createBasicAuth(new Map([['alice', aliceHash]]), { comparer });
+    for (const user of ['mallory', 'Alice', 'alice ', '', '\u0000', 'x'.repeat(1_000)]) {
+      expect(await auth.check(header(user, 'wonderland')), JSON.stringify(user.slice(0, 10))).toEqual({ kind: 'denied' });
+    }
+    expect(comparer.asked).toHaveLength(6);
+    for (const { hash } of comparer.asked) {
+      expect(hash).not.toBe(aliceHash);
+      expect(bcryptCost(hash)).toBe(4);
+    }
+    // Even a comparer that says "match" for a decoy does not let an unknown user in.
+    comparer.next = { kind: 'match' };
+    expect(await auth.check(header('mallory', 'anything'))).toEqual({ kind: 'denied' });
   });
 
   it('a flood of wrong passwords cannot push a verified scraper out of the cache', async () => {
@@ -136,5 +159,30 @@ describe('createBasicAuth', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(asked).toEqual([1_000, 1_000, 1_000]);
     for (const release of waits.splice(0)) release();
+  });
+
+  it('a wrong user name takes as long as a wrong password, whatever the configured cost', async () => {
+    // Cost 8 here; the decoy used to be cost 10, four times slower: a user name was told
+    // apart from a wrong password by timing alone.
+    const auth = createBasicAuth(new Map([['alice', bcrypt.hashSync('wonderland', 8)]]));
+    opened.push(auth);
+    await auth.check(header('alice', 'warm-up'));
+    const time = async (h: string): Promise<number> => {
+      const started = performance.now();
+      expect(await auth.check(h)).toEqual({ kind: 'denied' });
+      return performance.now() - started;
+    };
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      unknown.push(await time(header(`mallory${i}`, 'wonderland')));
+      wrong.push(await time(header('alice', `guess${i}`)));
+    }
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratio = median(unknown) / median(wrong);
+    console.log(`median: unknown user ${median(unknown).toFixed(1)} ms, wrong password ${median(wrong).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+    // Loose, for a loaded machine: the old decoy made this ratio 4 at cost 8 and 28 at cost 4.
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
   });
 });
