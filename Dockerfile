@@ -24,5 +24,8 @@ COPY --from=build /app/dist/src ./dist/src
 # A numeric user that owns nothing in the image; works with runAsNonRoot and a read-only root filesystem.
 USER 10001:10001
 EXPOSE 9877
-HEALTHCHECK --interval=30s --timeout=5s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||9877)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# The exporter's own probe (src/http/probe.ts): plain HTTP or TLS, whichever the port speaks,
+# and with basic auth on a 401 still proves the exporter is up, so it needs no change when a
+# web config turns either on.
+HEALTHCHECK --interval=30s --timeout=5s CMD ["node", "dist/src/http/probe-cli.js", "/healthz"]
 ENTRYPOINT ["node", "dist/src/main.js"]

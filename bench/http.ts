@@ -5,12 +5,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Client } from 'undici';
 import type { Encoding, Exposition } from '../src/exposition/exposition.js';
 import { CONTENT_TYPE } from '../src/exposition/text.js';
 import { createApp } from '../src/http/app.js';
 import { acceptsGzip } from '../src/http/encoding.js';
+import { listen as listenApp } from '../src/http/server.js';
 import { silentLogger } from '../src/log.js';
 
 export interface Listening {
@@ -18,21 +18,31 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /**
+   * Whether /metrics may be written straight to the socket, as in production (the default).
+   * Off, the app gets no node:http response and answers through a web stream: what the direct
+   * write saves. `BENCH_DIRECT_WRITE=off` in the environment turns it off for a whole run.
+   */
+  readonly directWrite?: boolean;
+}
+
 /**
- * The exporter's HTTP app, exactly as exporter.ts wires it, over an exposition we control.
- * `beforeScrape` runs first at every scrape (the benchmark moves its clock there).
+ * The exporter's HTTP app, built and served exactly as exporter.ts does (createApp, listen,
+ * `fetch: app.fetch`), over an exposition we control. `beforeScrape` runs first at every
+ * scrape (the benchmark moves its clock there).
  */
-export function serveExposition(exposition: Exposition, beforeScrape: () => void = () => undefined): Promise<Listening> {
+export async function serveExposition(exposition: Exposition, beforeScrape: () => void = () => undefined, options: ServeOptions = {}): Promise<Listening> {
   const metricsBody = (e: Encoding): Promise<Buffer[]> => {
     beforeScrape();
     return exposition.body(e);
   };
   const app = createApp({ metricsBody, workspaces: () => [], version: 'bench', logger: silentLogger });
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => closeServer(server as Server) });
-    });
-  });
+  const directWrite = options.directWrite ?? process.env['BENCH_DIRECT_WRITE'] !== 'off';
+  // Without the node:http env the route cannot reach the socket and builds a Response instead.
+  const fetch = directWrite ? app.fetch : (request: Request) => app.fetch(request);
+  const server = await listenApp({ fetch, port: 0, hostname: '127.0.0.1', logger: silentLogger });
+  return { url: `http://127.0.0.1:${server.port}`, close: () => server.close() };
 }
 
 /** The floor: a body already built, written by node:http with nothing else to do. */

@@ -7,7 +7,7 @@
  * A pure function of its input (the environment, the arguments and a file reader), so it can
  * be called again to reload.
  */
-import { loadWebConfig, type WebConfig } from './http/web-config.js';
+import { loadWebConfig, type WebConfig } from './config/web-config.js';
 import { MAX_FILE_BYTES, readSmallFile } from './util/read-file.js';
 import { parseBaseUrl } from './config/base-url.js';
 import { listenAddress, telemetryPath, type ListenLabels } from './config/listen.js';

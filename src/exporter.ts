@@ -2,16 +2,14 @@
  * Builds the running exporter from a Config: client → poller → snapshot → exposition → HTTP.
  * Returns a handle to stop it; main.ts only adds the process around it (signals, exit codes).
  */
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { Exposition } from './exposition/exposition.js';
 import type { Snapshot } from './snapshot.js';
 import { createHealthMetrics } from './exposition/health.js';
 import { createApp } from './http/app.js';
-import { attachTls, httpsServerOptions, protect, type FetchHandler, type WebConfig } from './http/web-config.js';
+import { createBasicAuth } from './http/auth/basic-auth.js';
+import { listen } from './http/server.js';
 import { silentLogger, type Logger } from './log.js';
 import type { ClientOptions } from './orq/client.js';
 import { SOURCES } from './exposition/families.js';
@@ -80,11 +78,18 @@ export async function startExporter(config: Config, options: ExporterOptions = {
       }),
   );
 
-  const app = createApp({ metricsBody: (e) => exposition.body(e), workspaces: () => sources.map((s) => s.status()), version: VERSION, logger });
-
-  const fetch: FetchHandler = web === undefined ? (request) => app.fetch(request) : protect((request) => app.fetch(request), web);
-  const server = await listen(fetch, config, web, logger);
-  const port = (server.address() as AddressInfo).port;
+  // Made here rather than by the app, so stopping the exporter stops its worker thread.
+  const basicAuth = web !== undefined && web.users.size > 0 ? createBasicAuth(web.users) : undefined;
+  const app = createApp({
+    metricsBody: (e) => exposition.body(e),
+    workspaces: () => sources.map((s) => s.status()),
+    version: VERSION,
+    logger,
+    webConfig: web,
+    basicAuth,
+  });
+  const server = await listen({ fetch: app.fetch, port: config.port, hostname: config.listenAddress, tls: web?.tls, logger });
+  const port = server.port;
   const host = config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress;
   const scheme = web?.tls === undefined ? 'http' : 'https';
   const url = `${scheme}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
@@ -111,11 +116,8 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     refreshAll: () => Promise.all(sources.map((s) => s.refresh())),
     stop: async () => {
       await Promise.all(sources.map((s) => s.stop()));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive scrapers would hold close() open; stopping must not wait for them.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
+      await server.close();
+      await basicAuth?.close();
       logger.info('exporter stopped', { workspaces: sources.map((s) => s.name) });
     },
   };
@@ -124,17 +126,4 @@ export async function startExporter(config: Config, options: ExporterOptions = {
 /** Project names are served for a day past their last good fetch (or three TTLs, if longer). */
 export function projectsRetentionMs(ttlMs: number): number {
   return Math.max(24 * 3_600_000, 3 * ttlMs);
-}
-
-function listen(fetch: FetchHandler, config: Config, web: WebConfig | undefined, logger: Logger): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const tls = web?.tls;
-    const base = { fetch, port: config.port, hostname: config.listenAddress };
-    const server =
-      tls === undefined
-        ? serve(base, () => resolve(server))
-        : serve({ ...base, createServer: createHttpsServer, serverOptions: httpsServerOptions(tls) }, () => resolve(server));
-    if (tls !== undefined) attachTls(server as HttpsServer, tls, logger);
-    server.once('error', reject);
-  });
 }

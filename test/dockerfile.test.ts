@@ -1,7 +1,8 @@
 /**
  * No Docker engine runs where the tests run, so the Dockerfile is checked for what can be
  * checked without building it: what it copies exists and is not ignored, it runs the same
- * entry point as `npm start`, and it runs as a non-root user.
+ * entry point as `npm start`, its health check runs the shipped probe, and it runs as a
+ * non-root user.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,17 @@ describe('Dockerfile', () => {
     // dist/src/main.js is compiled from src/main.ts by tsconfig.build.json.
     expect(existsSync(script.replace(/^dist\//, '').replace(/\.js$/, '.ts'))).toBe(true);
     expect(runtime.some((i) => i.op === 'COPY' && i.args.includes(script.split('/').slice(0, 2).join('/')))).toBe(true);
+  });
+
+  it('checks its health with the shipped probe, which works with TLS and basic auth on', () => {
+    const check = runtime.find((i) => i.op === 'HEALTHCHECK');
+    const command = JSON.parse(check!.args.replace(/^.*?CMD\s+/, '')) as string[];
+    expect(command).toEqual(['node', 'dist/src/http/probe-cli.js', '/healthz']);
+    // dist/src/http/probe-cli.js is compiled from src/http/probe-cli.ts and copied with dist/src.
+    expect(existsSync(command[1]!.replace(/^dist\//, '').replace(/\.js$/, '.ts'))).toBe(true);
+    expect(runtime.some((i) => i.op === 'COPY' && i.args.endsWith(' ./dist/src'))).toBe(true);
+    // A plain fetch of /healthz, as before, gets a 401 with basic auth and a 400 with TLS.
+    expect(check!.args).not.toContain('fetch(');
   });
 
   it('runs as a numeric non-root user', () => {

@@ -1,68 +1,58 @@
 /**
- * The Hono app: /metrics, /healthz, /readyz and /. It knows nothing of the orq API; it reads
- * the exposition and the workspaces' status through the functions it is given, so tests drive
- * it with app.request() and no socket.
+ * The Hono app: /metrics, /healthz, /readyz and /, behind the web config's security headers
+ * and basic auth. It knows nothing of the orq API; it reads the exposition and the
+ * workspaces' status through the functions it is given, so tests drive it with app.request()
+ * and no socket. Production, the tests and the benchmark all build it here and serve it with
+ * `fetch: app.fetch`, so @hono/node-server's socket reaches the /metrics route.
  */
 import { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono } from 'hono';
+import { Hono, type Context, type Handler } from 'hono';
+import type { WebConfig } from '../config/web-config.js';
 import type { Encoding } from '../exposition/exposition.js';
 import { CONTENT_TYPE } from '../exposition/text.js';
 import type { Logger } from '../log.js';
+import { basicAuthMiddleware, createBasicAuth, type BasicAuth } from './auth/basic-auth.js';
 import { acceptsGzip } from './encoding.js';
 import { landingPage, type WorkspaceStatus } from './landing.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
   readonly metricsBody: (encoding: Encoding) => Promise<readonly Buffer[]>;
   readonly workspaces: () => readonly WorkspaceStatus[];
   readonly version: string;
   readonly logger: Logger;
+  /** Basic auth and security headers for every route (TLS is the server's part). */
+  readonly webConfig?: WebConfig;
+  /** Checks webConfig's users; made from them when absent. Pass one to close its worker on stop. */
+  readonly basicAuth?: BasicAuth;
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * One path and the methods it answers; any other method gets 405 with Allow. GET answers HEAD
+ * too. Handlers build their answers through the context (c.text, c.newResponse...), so the
+ * headers the middleware set are on them.
+ */
+export interface Route {
+  readonly path: string;
+  readonly methods: readonly Method[];
+  readonly handler: Handler;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  const web = deps.webConfig;
+  if (web !== undefined && Object.keys(web.headers).length > 0) app.use('*', securityHeaders(web.headers));
+  if (web !== undefined && web.users.size > 0) app.use('*', basicAuthMiddleware(deps.basicAuth ?? createBasicAuth(web.users)));
 
-  app.get('/metrics', async (c) => {
-    const encoding: Encoding = acceptsGzip(c.req.header('accept-encoding')) ? 'gzip' : 'identity';
-    let chunks: readonly Buffer[];
-    try {
-      chunks = await deps.metricsBody(encoding);
-    } catch (error) {
-      deps.logger.error('rendering /metrics failed', { error });
-      return c.text('rendering metrics failed\n', 500);
-    }
-    const headers: Record<string, string> = {
-      'content-type': CONTENT_TYPE,
-      'content-length': String(chunks.reduce((n, c) => n + c.length, 0)),
-      'cache-control': 'no-store',
-      vary: 'Accept-Encoding',
-    };
-    if (encoding === 'gzip') headers['content-encoding'] = 'gzip';
-    // HEAD keeps the Response path: Hono rebuilds HEAD responses, which would write twice.
-    const outgoing = c.req.method === 'GET' ? nodeResponse(c.env) : undefined;
-    if (outgoing !== undefined) {
-      // Straight to the socket, as node:http writes one prebuilt buffer: every chunk queued at
-      // once (they are already in memory, and are not copied) and flushed together. Through a
-      // web stream each chunk waited for 'drain' before the next was read: at 10,000 keys,
-      // two dozen round trips that made a scrape up to twice as slow (bench/RESULTS.md).
-      outgoing.writeHead(200, headers);
-      outgoing.cork();
-      for (const chunk of chunks) outgoing.write(chunk);
-      outgoing.end();
-      return RESPONSE_ALREADY_SENT;
-    }
-    return new Response(bodyOf(chunks), { status: 200, headers });
-  });
-
-  app.get('/healthz', (c) => c.text('ok\n'));
-
-  app.get('/readyz', (c) => {
-    const waiting = deps.workspaces().filter((w) => w.lastSuccess === undefined);
-    if (waiting.length === 0) return c.text('ready\n');
-    return c.text(`not ready: no successful refresh yet for ${waiting.map((w) => w.name).join(', ')}\n`, 503);
-  });
-
-  app.get('/', (c) => c.html(landingPage(deps.version, deps.workspaces())));
+  mountRoutes(app, [
+    { path: '/metrics', methods: ['GET'], handler: (c) => serveMetrics(c, deps) },
+    { path: '/healthz', methods: ['GET'], handler: (c) => c.text('ok\n') },
+    { path: '/readyz', methods: ['GET'], handler: (c) => readiness(c, deps.workspaces()) },
+    { path: '/', methods: ['GET'], handler: async (c) => c.html(await landingPage(deps.version, deps.workspaces())) },
+  ]);
 
   app.notFound((c) => c.text('not found\n', 404));
   app.onError((error, c) => {
@@ -72,6 +62,58 @@ export function createApp(deps: AppDeps): Hono {
   return app;
 }
 
+export function mountRoutes(app: Hono, routes: readonly Route[]): void {
+  for (const route of routes) {
+    const allow = allowHeader(route.methods);
+    app.on([...route.methods], route.path, route.handler);
+    // Registered after the route, so it only answers the methods the route does not.
+    app.all(route.path, (c) => c.text('method not allowed\n', 405, { allow }));
+  }
+}
+
+/** The Allow header of a route: its methods, and HEAD wherever GET is. */
+export function allowHeader(methods: readonly Method[]): string {
+  return [...new Set(methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(', ');
+}
+
+async function serveMetrics(c: Context, deps: AppDeps): Promise<Response> {
+  const encoding: Encoding = acceptsGzip(c.req.header('accept-encoding')) ? 'gzip' : 'identity';
+  let chunks: readonly Buffer[];
+  try {
+    chunks = await deps.metricsBody(encoding);
+  } catch (error) {
+    deps.logger.error('rendering /metrics failed', { error });
+    return c.text('rendering metrics failed\n', 500);
+  }
+  const headers: Record<string, string> = {
+    'content-type': CONTENT_TYPE,
+    'content-length': String(chunks.reduce((n, chunk) => n + chunk.length, 0)),
+    'cache-control': 'no-store',
+    vary: 'Accept-Encoding',
+  };
+  if (encoding === 'gzip') headers['content-encoding'] = 'gzip';
+  // HEAD keeps the Response path: Hono answers HEAD by rebuilding the GET response, which
+  // @hono/node-server would then write a second time.
+  const outgoing = c.req.method === 'GET' ? nodeResponse(c.env) : undefined;
+  if (outgoing === undefined) return c.newResponse(c.req.method === 'HEAD' ? null : bodyOf(chunks), 200, headers);
+  // Straight to the socket, as node:http writes one prebuilt buffer: every chunk queued at
+  // once (they are already in memory, and are not copied) and flushed together. Through a
+  // web stream each chunk waits for 'drain' before the next is read. The headers are those
+  // of a Response built through the context, so the middleware's headers are on it too.
+  const head = c.newResponse(null, 200, headers).headers;
+  outgoing.writeHead(200, Object.fromEntries(head));
+  outgoing.cork();
+  for (const chunk of chunks) outgoing.write(chunk);
+  outgoing.end();
+  return RESPONSE_ALREADY_SENT;
+}
+
+function readiness(c: Context, workspaces: readonly WorkspaceStatus[]): Response {
+  const waiting = workspaces.filter((w) => w.lastSuccess === undefined);
+  if (waiting.length === 0) return c.text('ready\n');
+  return c.text(`not ready: no successful refresh yet for ${waiting.map((w) => w.name).join(', ')}\n`, 503);
+}
+
 /** The node:http response under @hono/node-server; absent under app.request() in tests. */
 function nodeResponse(env: unknown): ServerResponse | undefined {
   if (typeof env !== 'object' || env === null || !('outgoing' in env)) return undefined;
@@ -79,8 +121,9 @@ function nodeResponse(env: unknown): ServerResponse | undefined {
 }
 
 /** One buffer goes out as it is; several are streamed in order without being copied together. */
-function bodyOf(chunks: readonly Buffer[]): Uint8Array | ReadableStream<Uint8Array> {
-  if (chunks.length === 1) return chunks[0]!;
+function bodyOf(chunks: readonly Buffer[]): Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> {
+  // The exposition's buffers are never shared memory.
+  if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
   let i = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {

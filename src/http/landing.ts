@@ -1,4 +1,11 @@
-/** The `/` page: what this exporter polls and where its endpoints are. */
+/**
+ * The `/` page: what this exporter polls and where its endpoints are. Built with hono/html's
+ * `html` template, which escapes every interpolated value; workspace names, base URLs and
+ * upstream error messages are text however they are spelled.
+ */
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+
 export interface WorkspaceStatus {
   readonly name: string;
   readonly baseUrl: string;
@@ -7,24 +14,19 @@ export interface WorkspaceStatus {
   readonly lastError: string | undefined;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+function row(w: WorkspaceStatus): Html {
+  return html`<tr><td>${w.name}</td><td>${w.baseUrl}</td><td>${w.keys ?? '–'}</td><td>${w.lastSuccess ?? 'not yet'}</td><td>${w.lastError ?? ''}</td></tr>\n`;
 }
 
-export function landingPage(version: string, workspaces: readonly WorkspaceStatus[]): string {
-  const rows = workspaces
-    .map(
-      (w) =>
-        `<tr><td>${escapeHtml(w.name)}</td><td>${escapeHtml(w.baseUrl)}</td><td>${w.keys ?? '–'}</td>` +
-        `<td>${escapeHtml(w.lastSuccess ?? 'not yet')}</td><td>${escapeHtml(w.lastError ?? '')}</td></tr>`,
-    )
-    .join('\n');
-  return `<!doctype html>
+export function landingPage(version: string, workspaces: readonly WorkspaceStatus[]): Html {
+  return html`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>orq.ai API keys exporter</title></head>
 <body>
 <h1>orq.ai API keys exporter</h1>
-<p>Version ${escapeHtml(version)}. Data is cached from the orq.ai API and refreshed on an interval; scrapes never call the API.</p>
+<p>Version ${version}. Data is cached from the orq.ai API and refreshed on an interval; scrapes never call the API.</p>
 <ul>
 <li><a href="metrics">/metrics</a>: Prometheus metrics</li>
 <li><a href="healthz">/healthz</a>: liveness</li>
@@ -33,8 +35,7 @@ export function landingPage(version: string, workspaces: readonly WorkspaceStatu
 <table>
 <thead><tr><th>Workspace</th><th>API</th><th>Keys</th><th>Last successful refresh</th><th>Last error</th></tr></thead>
 <tbody>
-${rows}
-</tbody>
+${workspaces.map(row)}</tbody>
 </table>
 </body>
 </html>

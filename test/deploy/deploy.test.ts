@@ -17,13 +17,18 @@ interface Manifest {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   spec?: unknown;
 }
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+  tcpSocket?: { port: string | number };
+  exec?: { command: string[] };
+}
 interface Container {
   name: string;
   image: string;
   env?: { name: string; value?: string }[];
   ports?: { name?: string; containerPort: number }[];
-  livenessProbe?: { httpGet?: { path: string; port: string | number } };
-  readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: {
     runAsNonRoot?: boolean;
@@ -142,10 +147,19 @@ describe('Kubernetes manifests', () => {
       for (const e of container?.env ?? []) expect(known, e.name).toContain(e.name);
     });
 
-    it('exposes 9877 as metrics and probes /healthz and /readyz on it', () => {
+    it('exposes 9877 as metrics and probes /healthz and /readyz with the probe the image ships', () => {
       expect(container?.ports).toEqual([expect.objectContaining({ name: 'metrics', containerPort: 9877 })]);
-      expect(container?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
-      expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+      // An httpGet probe gets a 401 once basic auth is on, and plain HTTP once TLS is: the
+      // shipped probe handles both (test/http/probe.test.ts).
+      for (const [probe, path] of [[container?.livenessProbe, '/healthz'], [container?.readinessProbe, '/readyz']] as const) {
+        expect(probe?.httpGet, path).toBeUndefined();
+        const command = probe?.exec?.command ?? [];
+        expect(command, path).toEqual(['node', '/app/dist/src/http/probe-cli.js', path]);
+        // /app/dist/src/... is compiled from src/... and copied into the image's /app (Dockerfile).
+        expect(existsSync(join(root, command[1]!.replace(/^\/app\/dist\//, '').replace(/\.js$/, '.ts'))), command[1]).toBe(true);
+      }
+      expect(read('Dockerfile')).toMatch(/^WORKDIR \/app$/m);
+      expect(read('Dockerfile')).toMatch(/^COPY --from=build \/app\/dist\/src \.\/dist\/src$/m);
       expect(container?.resources?.requests?.memory).toBeTruthy();
       expect(container?.resources?.requests?.cpu).toBeTruthy();
       expect(container?.resources?.limits?.memory).toBeTruthy();

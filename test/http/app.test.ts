@@ -2,26 +2,37 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { Client } from 'undici';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { WebConfig } from '../../src/config/web-config.js';
 import type { Encoding } from '../../src/exposition/exposition.js';
-import { createApp } from '../../src/http/app.js';
+import { allowHeader, createApp, type AppDeps } from '../../src/http/app.js';
+import type { BasicAuth } from '../../src/http/auth/basic-auth.js';
 import type { WorkspaceStatus } from '../../src/http/landing.js';
 import { silentLogger } from '../../src/log.js';
 
 const TEXT = '# HELP a b\n# TYPE a gauge\na 1\n';
+const ROUTES = ['/metrics', '/healthz', '/readyz', '/'];
 
-function app(workspaces: WorkspaceStatus[], body?: (e: Encoding) => Promise<Buffer[]>) {
+function app(workspaces: WorkspaceStatus[], body?: (e: Encoding) => Promise<Buffer[]>, extra: Partial<AppDeps> = {}) {
   return createApp({
     // Two chunks (two gzip members), as the exposition serves them.
     metricsBody: body ?? (async (e) => [TEXT.slice(0, 10), TEXT.slice(10)].map((part) => (e === 'gzip' ? gzipSync(part) : Buffer.from(part)))),
     workspaces: () => workspaces,
     version: '1.2.3',
     logger: silentLogger,
+    ...extra,
   });
 }
 
 const ready: WorkspaceStatus = { name: 'acme', baseUrl: 'https://api.orq.ai', keys: 3, lastSuccess: '2026-11-27T00:00:00.000Z', lastError: undefined };
 const waiting: WorkspaceStatus = { name: 'late', baseUrl: 'https://api.orq.ai', keys: undefined, lastSuccess: undefined, lastError: 'upstream answered 503' };
+const HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'deny', 'Content-Security-Policy': "default-src 'none'" };
+const web = (users: ReadonlyMap<string, string> = new Map()): WebConfig => ({ tls: undefined, users, headers: HEADERS });
+
+/** A stand-in for basic auth: one right header, a busy queue when asked. */
+function fakeAuth(verdict: (header: string | null | undefined) => Awaited<ReturnType<BasicAuth['check']>>): BasicAuth {
+  return { check: async (header) => verdict(header), close: async () => undefined };
+}
 
 describe('createApp', () => {
   it('serves /metrics as Prometheus text with its length', async () => {
@@ -60,20 +71,111 @@ describe('createApp', () => {
     const html = await res.text();
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(html).toContain('<a href="metrics">/metrics</a>');
-    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
-    expect(html).toContain('a &#34;quoted&#34; &#38; &#60;b&#62;');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('a &quot;quoted&quot; &amp; &lt;b&gt;');
     expect(html).not.toContain('<script>');
   });
 
   it('answers 404 elsewhere', async () => {
-    expect((await app([ready]).request('/nope')).status).toBe(404);
+    for (const path of ['/nope', '/metrics/', '/metricsx', '/healthz/x', '//metrics']) expect((await app([ready]).request(path)).status, path).toBe(404);
   });
 
-  it('writes /metrics straight to the socket under node:http, GET and HEAD on one connection', async () => {
+  it('answers every other method on its routes with 405 and Allow: GET, HEAD', async () => {
+    for (const path of ROUTES) {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'PURGE']) {
+        const res = await app([ready]).request(path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe('GET, HEAD');
+      }
+      const head = await app([ready]).request(path, { method: 'HEAD' });
+      expect(head.status, `HEAD ${path}`).toBe(200);
+      expect(await head.text()).toBe('');
+    }
+  });
+
+  it('says HEAD wherever GET is allowed, once, and keeps the other methods in order', () => {
+    expect(allowHeader(['GET'])).toBe('GET, HEAD');
+    expect(allowHeader(['POST', 'PUT'])).toBe('POST, PUT');
+    expect(allowHeader(['GET', 'POST'])).toBe('GET, HEAD, POST');
+  });
+
+  it('puts the configured security headers on every answer: 200, 404, 405, 500 and 503', async () => {
+    const failing = app([waiting], async () => {
+      throw new Error('render broke');
+    }, { webConfig: web() });
+    const answers = [
+      await app([ready], undefined, { webConfig: web() }).request('/metrics'),
+      await app([ready], undefined, { webConfig: web() }).request('/'),
+      await app([ready], undefined, { webConfig: web() }).request('/nope'),
+      await app([ready], undefined, { webConfig: web() }).request('/healthz', { method: 'POST' }),
+      await failing.request('/metrics'),
+      await failing.request('/readyz'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 405, 500, 503]);
+    for (const answer of answers) {
+      for (const [name, value] of Object.entries(HEADERS)) expect(answer.headers.get(name), `${answer.status} ${name}`).toBe(value);
+    }
+  });
+
+  it('asks basic auth before any route, method or 404: 401 with WWW-Authenticate, 429 with Retry-After', async () => {
+    const auth = fakeAuth((header) => (header === 'Basic right' ? { kind: 'allowed' } : header === 'Basic busy' ? { kind: 'busy', retryAfterSeconds: 7 } : { kind: 'denied' }));
+    const guarded = app([ready], undefined, { webConfig: web(new Map([['alice', 'hash']])), basicAuth: auth });
+    for (const path of [...ROUTES, '/nope']) {
+      for (const method of ['GET', 'HEAD', 'POST']) {
+        const refused = await guarded.request(path, { method });
+        expect(refused.status, `${method} ${path}`).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toBe('Basic');
+        expect(refused.headers.get('x-frame-options')).toBe('deny');
+        const busy = await guarded.request(path, { method, headers: { authorization: 'Basic busy' } });
+        expect(busy.status).toBe(429);
+        expect(busy.headers.get('retry-after')).toBe('7');
+        expect(busy.headers.get('x-frame-options')).toBe('deny');
+      }
+      expect(await (await guarded.request(path)).text()).not.toContain('orq_');
+    }
+    expect((await guarded.request('/metrics', { headers: { authorization: 'Basic right' } })).status).toBe(200);
+    expect((await guarded.request('/metrics', { method: 'POST', headers: { authorization: 'Basic right' } })).status).toBe(405);
+    expect((await guarded.request('/nope', { headers: { authorization: 'Basic right' } })).status).toBe(404);
+  });
+
+  it('without users or headers in the web config, adds nothing', async () => {
+    const res = await app([ready], undefined, { webConfig: { tls: undefined, users: new Map(), headers: {} } }).request('/metrics');
+    expect(res.status).toBe(200);
+    expect([...res.headers.keys()].sort()).toEqual(['cache-control', 'content-length', 'content-type', 'vary']);
+  });
+});
+
+describe('createApp under @hono/node-server', () => {
+  const servers: Array<ReturnType<typeof serve>> = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** Serves the app with `fetch: app.fetch`, recording whether each answer was written straight to the socket. */
+  async function served(deps: Partial<AppDeps> = {}) {
+    const built = app([ready], undefined, deps);
+    const direct: boolean[] = [];
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app([ready]).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+      const s = serve(
+        {
+          fetch: async (request, env) => {
+            const res = await built.fetch(request, env);
+            direct.push(res.headers.get('x-hono-already-sent') === 'true');
+            return res;
+          },
+          port: 0,
+          hostname: '127.0.0.1',
+        },
+        () => resolve(s),
+      );
     });
-    const client = new Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { pipelining: 1 });
+    servers.push(server);
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, direct };
+  }
+
+  it('writes GET /metrics straight to the socket with the security headers, plain and gzip; HEAD too, on one connection', async () => {
+    const { url, direct } = await served({ webConfig: web() });
+    const client = new Client(url, { pipelining: 1 });
     // @hono/node-server reports a response written twice on console.error, then drops the socket.
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
@@ -83,23 +185,36 @@ describe('createApp', () => {
         return { status: res.statusCode, headers: res.headers, body };
       };
       const plain = await get('GET', 'identity');
-      expect(plain.status).toBe(200);
-      expect(plain.headers['content-length']).toBe(String(Buffer.byteLength(TEXT)));
-      expect(plain.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
-      expect(plain.body.toString()).toBe(TEXT);
       const head = await get('HEAD', 'identity');
-      expect(head.status).toBe(200);
+      const gzip = await get('GET', 'gzip');
+      const headGzip = await get('HEAD', 'gzip');
+      expect(direct).toEqual([true, false, true, false]);
+      for (const answer of [plain, head, gzip, headGzip]) {
+        expect(answer.status).toBe(200);
+        expect(answer.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+        expect(answer.headers['cache-control']).toBe('no-store');
+        expect(answer.headers['vary']).toBe('Accept-Encoding');
+        for (const [name, value] of Object.entries(HEADERS)) expect(answer.headers[name.toLowerCase()], name).toBe(value);
+        expect(answer.headers['x-hono-already-sent']).toBeUndefined();
+      }
+      expect(plain.headers['content-length']).toBe(String(Buffer.byteLength(TEXT)));
+      expect(plain.body.toString()).toBe(TEXT);
       expect(head.headers['content-length']).toBe(String(Buffer.byteLength(TEXT)));
       expect(head.body.length).toBe(0);
-      const gzip = await get('GET', 'gzip');
       expect(gzip.headers['content-encoding']).toBe('gzip');
-      expect(gzip.headers['vary']).toBe('Accept-Encoding');
+      expect(headGzip.headers['content-encoding']).toBe('gzip');
+      expect(headGzip.headers['content-length']).toBe(gzip.headers['content-length']);
       expect(gunzipSync(gzip.body).toString()).toBe(TEXT);
       expect(errors).not.toHaveBeenCalled();
     } finally {
       errors.mockRestore();
       await client.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('writes straight to the socket without a web config too, and only /metrics', async () => {
+    const { url, direct } = await served();
+    for (const path of ['/metrics', '/healthz', '/']) await (await fetch(`${url}${path}`)).arrayBuffer();
+    expect(direct).toEqual([true, false, false]);
   });
 });
