@@ -3,7 +3,12 @@
  * busy workspace looks like; they exist so every metric family and alert has something to
  * show (keys about to expire, legacy JWTs, budgets, unused keys) at any size.
  */
+import { drawKeyBudget, drawNotifiers } from './generate-budgets.js';
+import { drawProjectSeeds, type ProjectSeed } from './generate-projects.js';
 import { CROCKFORD, createRng, encodeUlidTime, type Rng } from './random.js';
+import { DAY, HOUR, MINUTE, isoSeconds } from './time.js';
+
+export { isoSeconds } from './time.js';
 
 export type SimOwner =
   | { kind: 'user'; user_id: string }
@@ -11,15 +16,47 @@ export type SimOwner =
 
 export type SimProjectScope = { kind: 'all' } | { kind: 'single'; project_id: string };
 
+/** What a budget has spent in its current period. */
+export interface SimUsage {
+  /** USD */
+  amount: number;
+  tokens: number;
+  /** requests in the rolling last 60 s */
+  requests: number;
+}
+
+export interface SimAlert {
+  id: string;
+  /** 1 to 100 */
+  threshold_percent: number;
+  notifier_ids: string[];
+  /** 0 unspecified, 1 cost, 2 tokens */
+  dimension: number;
+}
+
+/**
+ * A key's own budget: the legacy `constraints.budget` (period, amount, token_limit) and what
+ * `/v2/budgets` adds. The added fields are optional so a test can write just the limits; the
+ * simulator then derives them from the key (budgets.ts).
+ */
 export interface SimBudget {
   /** 0 unspecified, 1 daily, 2 weekly, 3 monthly, 4 yearly, 5 one_time */
   period: number;
   amount: number;
-  /** an int64 in the API, hence a string */
+  /** an int64 in the reference API, hence a string */
   token_limit: string;
+  budget_id?: string;
+  is_active?: boolean;
+  /** the budget's own rate limit; unset means the key's rate_limit_rpm, the constraint it replaced */
+  rate_limit_rpm?: number | null;
+  usage?: SimUsage;
+  alerts?: SimAlert[];
+  created_at?: string;
+  updated_at?: string;
+  expires_at?: string | null;
 }
 
-/** One simulated key, the shape-A fields with the constraints flattened; shapes.ts renders it. */
+/** One simulated key, the reference fields with the constraints flattened; render-*.ts write it out. */
 export interface SimKey {
   api_key_id: string;
   name: string;
@@ -51,18 +88,13 @@ export interface GenerateOptions {
   now: number;
 }
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+/** Keys and what they were drawn against, for the workspace generator to build on. */
+export interface DrawnKeys {
+  keys: SimKey[];
+  projects: ProjectSeed[];
+  users: string[];
+}
 
-const PROJECT_WORDS = [
-  'checkout', 'billing', 'search', 'support-bot', 'ml-batch', 'recommendations', 'onboarding',
-  'analytics', 'fraud', 'catalog', 'chat', 'summarizer', 'docs-qa', 'translation', 'routing',
-  'ingest', 'labeling', 'eval', 'growth', 'pricing', 'inbox', 'voice', 'agents', 'rag',
-  'moderation', 'claims', 'kyc', 'crm-sync', 'reporting', 'playground', 'notifications',
-  'forecasting', 'ledger', 'legal-review', 'hr-assistant', 'sales-copilot', 'tagging',
-  'extraction', 'webhooks', 'mobile-app',
-] as const;
 const ENVS = ['prod', 'prod', 'prod', 'staging', 'dev', 'test'] as const;
 const ALL_PROJECT_NAMES = ['workspace-admin', 'ci-all-projects', 'terraform', 'platform-ops', 'backstage'] as const;
 const ACCESS_DOMAINS = [
@@ -73,50 +105,8 @@ const BUDGET_AMOUNTS = [5, 10, 20, 49.99, 50, 100, 200, 250, 500, 1000, 2500] as
 const TOKEN_LIMITS = ['100000', '1000000', '5000000', '25000000', '100000000'] as const;
 /** Monthly budgets dominate; the rest are spread over the other periods. */
 const BUDGET_PERIODS = [3, 3, 3, 3, 3, 1, 1, 2, 2, 4, 5] as const;
-
-// Date and time-of-day halves are shared between timestamps: a 100,000-key workspace holds
-// 400,000 of them, and formatting each from a Date was a third of the generation time.
-const DATE_PART = new Map<number, string>();
-const TIME_PART: (string | undefined)[] = new Array<string | undefined>(86_400);
-
-/** RFC 3339 at whole seconds, as the API writes its timestamps. */
-export function isoSeconds(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  const day = Math.floor(seconds / 86_400);
-  const secondOfDay = seconds - day * 86_400;
-  let date = DATE_PART.get(day);
-  if (date === undefined) {
-    date = new Date(day * DAY).toISOString().slice(0, 10);
-    DATE_PART.set(day, date);
-  }
-  let time = TIME_PART[secondOfDay];
-  if (time === undefined) {
-    time = `${new Date(secondOfDay * 1000).toISOString().slice(10, 19)}Z`;
-    TIME_PART[secondOfDay] = time;
-  }
-  return date + time;
-}
-
-interface Project {
-  id: string;
-  name: string;
-}
-
-function makeProjects(rng: Rng, now: number): Project[] {
-  const count = rng.int(8, 40);
-  const words = [...PROJECT_WORDS];
-  const projects: Project[] = [];
-  for (let i = 0; i < count; i++) {
-    // Draw without replacement so key names read as distinct projects.
-    const name = words.splice(rng.int(0, words.length - 1), 1)[0] ?? `project-${i}`;
-    const created = now - rng.int(30, 1000) * DAY;
-    // Cycled rather than drawn, so every workspace has all three id forms the exporter must accept.
-    const form = i % 5;
-    const id = form < 2 ? rng.ulid(created) : form < 4 ? rng.uuid() : `proj_${rng.ulid(created)}`;
-    projects.push({ id, name });
-  }
-  return projects;
-}
+/** Salt of the stream budget details come from, so the keys' own draws stay as they were. */
+const DETAIL_STREAM = 0x5bd1e995;
 
 /** Log-uniform between lo and hi: many recent events, a long tail of old ones. */
 function logUniform(rng: Rng, lo: number, hi: number): number {
@@ -159,16 +149,22 @@ function legacyFamily(rng: Rng): number {
   return r < 0.4 ? 1 : r < 0.8 ? 2 : 3;
 }
 
-export function generateKeys({ count, seed, now }: GenerateOptions): SimKey[] {
+export function generateKeys(options: GenerateOptions): SimKey[] {
+  return drawKeys(options).keys;
+}
+
+export function drawKeys({ count, seed, now }: GenerateOptions): DrawnKeys {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
   const rng = createRng(seed);
-  const projects = makeProjects(rng, now);
+  const details = createRng((seed ^ DETAIL_STREAM) >>> 0);
+  const projects = drawProjectSeeds(rng, now);
   const users = Array.from({ length: Math.min(60, Math.max(3, Math.ceil(count / 15))) }, () =>
     rng.ulid(now - rng.int(100, 1200) * DAY),
   );
   const serviceAccounts = Array.from({ length: Math.max(2, Math.ceil(users.length / 3)) }, () =>
     `sa_${rng.ulid(now - rng.int(100, 1200) * DAY)}`,
   );
+  const workspace = { now, notifiers: drawNotifiers(details, now) };
   const ids = new Set<string>();
   const keys: SimKey[] = new Array<SimKey>(count);
 
@@ -191,7 +187,7 @@ export function generateKeys({ count, seed, now }: GenerateOptions): SimKey[] {
         : { kind: 'service_account' }
       : { kind: 'user', user_id: rng.pick(users) };
 
-    const base = allProjects ? rng.pick(ALL_PROJECT_NAMES) : project.name;
+    const base = allProjects ? rng.pick(ALL_PROJECT_NAMES) : project.slug;
     const name =
       family !== 0
         ? `${base}-legacy-jwt`
@@ -210,32 +206,44 @@ export function generateKeys({ count, seed, now }: GenerateOptions): SimKey[] {
       if (lastUsed < created) lastUsed = created + rng.next() * (now - created);
     }
 
-    const budget: SimBudget | null = rng.chance(0.3)
+    // Drawn into locals in the order they always were, so a seed keeps giving the same keys.
+    const limits = rng.chance(0.3)
       ? { period: rng.pick(BUDGET_PERIODS), amount: rng.pick(BUDGET_AMOUNTS), token_limit: rng.pick(TOKEN_LIMITS) }
       : null;
+    const keyAccess = access(rng, mode);
+    const tokenPrefix = family === 0 ? `orq_sk_${rng.alnum(4)}` : 'eyJhbGciOi';
+    const keyStatus = status(rng);
+    const rateLimit = rng.chance(0.4) ? rng.pick(RATE_LIMITS) : null;
+    const updater = rng.chance(0.8) ? creator : rng.pick(users);
+    const legacyKeyId = family === 0 ? null : family === 1 ? rng.uuid() : rng.ulid(created);
+    const createdAt = isoSeconds(created);
 
-    keys[i] = {
+    const key: SimKey = {
       api_key_id: id,
       name,
       owner,
       project_scope: allProjects ? { kind: 'all' } : { kind: 'single', project_id: project.id },
       permission_mode: mode,
-      access: access(rng, mode),
-      token_prefix: family === 0 ? `orq_sk_${rng.alnum(4)}` : 'eyJhbGciOi',
-      status: status(rng),
+      access: keyAccess,
+      token_prefix: tokenPrefix,
+      status: keyStatus,
       expires_at: expires === null ? null : isoSeconds(expires),
-      budget,
-      rate_limit_rpm: rng.chance(0.4) ? rng.pick(RATE_LIMITS) : null,
+      budget:
+        limits === null
+          ? null
+          : drawKeyBudget(details, limits, { rateLimit, createdMs: created, createdAt, lastUsedMs: lastUsed }, workspace),
+      rate_limit_rpm: rateLimit,
       created_by_id: creator,
-      updated_by_id: rng.chance(0.8) ? creator : rng.pick(users),
-      created_at: isoSeconds(created),
-      updated_at: isoSeconds(updated),
+      updated_by_id: updater,
+      created_at: createdAt,
+      updated_at: updated === created ? createdAt : isoSeconds(updated),
       last_used_at: lastUsed === null ? null : isoSeconds(lastUsed),
       legacy_token_family: family,
-      legacy_key_id: family === 0 ? null : family === 1 ? rng.uuid() : rng.ulid(created),
+      legacy_key_id: legacyKeyId,
     };
+    keys[i] = key;
   }
-  return keys;
+  return { keys, projects, users };
 }
 
 const MADE_AT = Date.UTC(2024, 0, 1);

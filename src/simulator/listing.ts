@@ -1,23 +1,13 @@
 /**
- * What `GET /v2/api-keys` returns for a query, without HTTP: ordering, filters and cursor
- * pagination. Kept pure so the server only decides how to answer, not what.
+ * Ordering and cursor pagination shared by every list the simulator serves, without HTTP:
+ * a list in one fixed order, pages of it after or before a cursor, and the ways a faulty
+ * server gets pages wrong. Pure, so tests pin paging without a socket.
  */
-import type { SimKey } from './generator.js';
-import { STATUS_NAMES, enumValue } from './shapes.js';
+
+import { describeEnum, parseEnumParam, type EnumTable } from './enums.js';
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 200;
-
-export interface Filters {
-  projectId?: string;
-  status?: number;
-}
-
-export interface ListQuery extends Filters {
-  limit: number;
-  startingAfter?: string;
-  endingBefore?: string;
-}
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -26,122 +16,96 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
-export function parseFilters(query: Readonly<Record<string, string>>): Parsed<Filters> {
-  const filters: Filters = {};
-  if (query.project_id) filters.projectId = query.project_id;
-  const status = query.status;
-  if (status !== undefined && status !== '') {
-    // The API documents an integer; clients built against shape B send the spelling.
-    const value = /^\d+$/.test(status) ? Number(status) : enumValue(STATUS_NAMES, status);
-    if (value === undefined) {
-      return { ok: false, message: `status must be an integer or one of ${STATUS_NAMES.join(', ')}` };
-    }
-    filters.status = value;
-  }
-  return { ok: true, value: filters };
+export interface PageRequest {
+  limit: number;
+  startingAfter?: string;
+  endingBefore?: string;
 }
 
-export function parseListQuery(query: Readonly<Record<string, string>>): Parsed<ListQuery> {
-  const filters = parseFilters(query);
-  if (!filters.ok) return filters;
+export function parsePageRequest(query: URLSearchParams): Parsed<PageRequest> {
   let limit = DEFAULT_LIMIT;
-  if (query.limit !== undefined) {
-    limit = /^\d+$/.test(query.limit) ? Number(query.limit) : Number.NaN;
+  const rawLimit = query.get('limit');
+  if (rawLimit !== null) {
+    limit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
     if (!(limit >= 1 && limit <= MAX_LIMIT)) return { ok: false, message: `limit must be between 1 and ${MAX_LIMIT}` };
   }
-  const out: ListQuery = { ...filters.value, limit };
-  if (query.starting_after) out.startingAfter = query.starting_after;
-  if (query.ending_before) out.endingBefore = query.ending_before;
+  const out: PageRequest = { limit };
+  const after = query.get('starting_after');
+  const before = query.get('ending_before');
+  if (after) out.startingAfter = after;
+  if (before) out.endingBefore = before;
   if (out.startingAfter !== undefined && out.endingBefore !== undefined) {
     return { ok: false, message: 'starting_after and ending_before cannot be used together' };
   }
   return { ok: true, value: out };
 }
 
+/** Every value of a repeated parameter: `a=1&a=2`, `a[]=1` and `a=1,2` alike. */
+export function repeated(query: URLSearchParams, name: string): string[] {
+  return [...query.getAll(name), ...query.getAll(`${name}[]`)]
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** Enum values of a repeated parameter; the zero value means "no filter", as in protobuf. */
+export function enumList(query: URLSearchParams, name: string, t: EnumTable): Parsed<number[] | undefined> {
+  const values: number[] = [];
+  for (const raw of repeated(query, name)) {
+    const value = parseEnumParam(t, raw);
+    if (value === undefined) return { ok: false, message: `${name}: unknown value "${raw}", expected one of ${describeEnum(t)}` };
+    if (value !== 0 && !values.includes(value)) values.push(value);
+  }
+  return { ok: true, value: values.length === 0 ? undefined : values };
+}
+
+/** Code-unit order, not locale: fast, and the same on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Filtered views kept per list; past this many the memo starts again, so odd searches cannot grow it for ever. */
+const MAX_VIEWS = 64;
+
 /**
- * A key set in the two orders the API uses. Built once per `setKeys`; sorted and filtered
- * views are memoised because a 100,000-key walk asks for the same view 500 times.
+ * Items in one fixed order, with the position of each item and of each id. Filtered views are
+ * memoised because a 100,000-key walk asks for the same view 500 times.
  */
-export class KeyIndex {
-  readonly keys: readonly SimKey[];
-  private newest: SimKey[] | undefined;
-  private rank: Map<string, number> | undefined;
-  private named: SimKey[] | undefined;
-  private readonly views = new Map<string, SimKey[]>();
-  private projects: string[] | undefined;
-  private projectRanks: Map<string, number> | undefined;
+export class RankedList<T> {
+  readonly order: readonly T[];
+  private readonly itemRanks = new Map<T, number>();
+  private readonly idRanks = new Map<string, number>();
+  private readonly views = new Map<string, T[]>();
 
-  constructor(keys: readonly SimKey[]) {
-    this.keys = keys;
+  constructor(items: readonly T[], compare: (a: T, b: T) => number, idOf: (item: T) => string) {
+    this.order = [...items].sort(compare);
+    this.order.forEach((item, i) => {
+      this.itemRanks.set(item, i);
+      const id = idOf(item);
+      // The first of two items with one id is where its cursor points.
+      if (!this.idRanks.has(id)) this.idRanks.set(id, i);
+    });
   }
 
-  /** Newest first: created_at descending, then id descending, as shape A pages. */
-  newestFirst(): SimKey[] {
-    if (this.newest === undefined) {
-      const created = new Map<SimKey, number>();
-      // Parsed once up front: Date.parse inside the comparator would run n log n times.
-      for (const key of this.keys) created.set(key, Date.parse(key.created_at) || 0);
-      this.newest = [...this.keys].sort((a, b) => {
-        const diff = (created.get(b) ?? 0) - (created.get(a) ?? 0);
-        if (diff !== 0) return diff;
-        return a.api_key_id < b.api_key_id ? 1 : a.api_key_id > b.api_key_id ? -1 : 0;
-      });
-    }
-    return this.newest;
+  rankOfId(id: string): number | undefined {
+    return this.idRanks.get(id);
   }
 
-  /** Position of an id in newest-first order; cursors are compared by it. */
-  rankOf(id: string): number | undefined {
-    if (this.rank === undefined) {
-      this.rank = new Map();
-      this.newestFirst().forEach((key, i) => this.rank?.set(key.api_key_id, i));
-    }
-    return this.rank.get(id);
+  rankOf(item: T): number {
+    return this.itemRanks.get(item) ?? -1;
   }
 
-  /** By name, then id: the order shape B answers in. Code-unit order, not locale, for speed and stability. */
-  byName(): SimKey[] {
-    this.named ??= [...this.keys].sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : a.api_key_id < b.api_key_id ? -1 : a.api_key_id > b.api_key_id ? 1 : 0,
-    );
-    return this.named;
-  }
-
-  /** The project ids single-project keys point at, ascending: what `/v2/projects` lists. */
-  projectIds(): string[] {
-    if (this.projects === undefined) {
-      const ids = new Set<string>();
-      for (const key of this.keys) if (key.project_scope.kind === 'single') ids.add(key.project_scope.project_id);
-      this.projects = [...ids].sort();
-      this.projectRanks = new Map(this.projects.map((id, i) => [id, i]));
-    }
-    return this.projects;
-  }
-
-  projectRankOf(id: string): number | undefined {
-    this.projectIds();
-    return this.projectRanks?.get(id);
-  }
-
-  view(order: 'newest' | 'name', filters: Filters): SimKey[] {
-    const all = order === 'newest' ? this.newestFirst() : this.byName();
-    if (filters.projectId === undefined && filters.status === undefined) return all;
-    const memo = `${order}\u0000${filters.projectId ?? ''}\u0000${filters.status ?? ''}`;
+  /** The items `keep` accepts, in order; `memo` names the filter, undefined meaning none. */
+  view(memo: string | undefined, keep: (item: T) => boolean): readonly T[] {
+    if (memo === undefined) return this.order;
     let view = this.views.get(memo);
     if (view === undefined) {
-      view = all.filter((key) => matches(key, filters));
+      if (this.views.size >= MAX_VIEWS) this.views.clear();
+      view = this.order.filter(keep);
       this.views.set(memo, view);
     }
     return view;
   }
-}
-
-export function matches(key: SimKey, filters: Filters): boolean {
-  if (filters.status !== undefined && key.status !== filters.status) return false;
-  if (filters.projectId !== undefined) {
-    return key.project_scope.kind === 'single' && key.project_scope.project_id === filters.projectId;
-  }
-  return true;
 }
 
 /** First index in `list` whose rank is >= `rank`; list ranks ascend. */
@@ -178,60 +142,72 @@ export function paginate<T>(list: readonly T[], rankOf: (item: T) => number, w: 
   return { data: list.slice(start, start + w.limit), hasMore: start + w.limit < list.length };
 }
 
-export type KeyPage = Parsed<Page<SimKey>>;
-
-function cursorRanks(index: KeyIndex, q: ListQuery): Parsed<Window> {
-  const w: Window = { limit: q.limit };
-  if (q.startingAfter !== undefined) {
-    const rank = index.rankOf(q.startingAfter);
-    if (rank === undefined) return { ok: false, message: `starting_after: no api key ${q.startingAfter}` };
+function cursorWindow<T>(list: RankedList<T>, req: PageRequest, noun: string): Parsed<Window> {
+  const w: Window = { limit: req.limit };
+  if (req.startingAfter !== undefined) {
+    const rank = list.rankOfId(req.startingAfter);
+    if (rank === undefined) return { ok: false, message: `starting_after: no ${noun} ${req.startingAfter}` };
     w.after = rank;
   }
-  if (q.endingBefore !== undefined) {
-    const rank = index.rankOf(q.endingBefore);
-    if (rank === undefined) return { ok: false, message: `ending_before: no api key ${q.endingBefore}` };
+  if (req.endingBefore !== undefined) {
+    const rank = list.rankOfId(req.endingBefore);
+    if (rank === undefined) return { ok: false, message: `ending_before: no ${noun} ${req.endingBefore}` };
     w.before = rank;
   }
   return { ok: true, value: w };
 }
 
-/** The shape-A page for a query: newest first, filtered, cursor-paged. */
-export function listPage(index: KeyIndex, q: ListQuery): KeyPage {
-  const w = cursorRanks(index, q);
+/** The page of `view` (a filtered view of `list`) that a request asks for; `noun` names an unknown cursor. */
+export function listPage<T>(list: RankedList<T>, view: readonly T[], req: PageRequest, noun: string): Parsed<Page<T>> {
+  const w = cursorWindow(list, req, noun);
   if (!w.ok) return w;
-  const rankOf = (key: SimKey): number => index.rankOf(key.api_key_id) ?? -1;
-  return { ok: true, value: paginate(index.view('newest', q), rankOf, w.value) };
+  return { ok: true, value: paginate(view, (item) => list.rankOf(item), w.value) };
 }
 
+/** How a faulty server gets a page wrong. */
+export type Alteration = 'repeat_cursor' | 'duplicate_ids' | 'ignore_limit' | 'ignore_cursor';
+
 /**
- * The page before the one asked for, ending with the cursor item: a server that ignored
- * `starting_after`. On a first page there is no cursor to repeat, so it is the normal first
- * page that promises more.
+ * The page a faulty server answers instead:
+ * - repeat_cursor: the page before the one asked for, ending with the cursor item and still
+ *   promising more; on a first page the normal page, promising more even when nothing follows.
+ * - duplicate_ids: the normal page with an already-seen item in front (the cursor item, or on
+ *   a first page its own first item), at the same size, so following cursors still reaches all.
+ * - ignore_limit: everything from the cursor on, however many that is, promising no more.
+ * - ignore_cursor: the first page again, whatever the cursor said.
  */
-export function repeatCursorPage(index: KeyIndex, q: ListQuery): KeyPage {
-  if (q.startingAfter === undefined) {
-    const first = listPage(index, q);
-    return first.ok ? { ok: true, value: { data: first.value.data, hasMore: true } } : first;
+export function alteredPage<T>(
+  how: Alteration,
+  list: RankedList<T>,
+  view: readonly T[],
+  req: PageRequest,
+  noun: string,
+): Parsed<Page<T>> {
+  const normal = listPage(list, view, req, noun);
+  if (!normal.ok) return normal;
+  const rankOf = (item: T): number => list.rankOf(item);
+  const cursor = req.startingAfter === undefined ? undefined : list.rankOfId(req.startingAfter);
+  switch (how) {
+    case 'repeat_cursor': {
+      if (cursor === undefined) return { ok: true, value: { data: normal.value.data, hasMore: true } };
+      const page = paginate(view, rankOf, { limit: req.limit, before: cursor + 1 });
+      return { ok: true, value: { data: page.data, hasMore: true } };
+    }
+    case 'duplicate_ids': {
+      const dup = (cursor === undefined ? undefined : list.order[cursor]) ?? normal.value.data[0];
+      if (dup === undefined) return normal;
+      const data = [dup, ...normal.value.data];
+      return { ok: true, value: { data: data.slice(0, req.limit), hasMore: normal.value.hasMore || data.length > req.limit } };
+    }
+    case 'ignore_limit':
+      return listPage(list, view, { ...req, limit: Number.MAX_SAFE_INTEGER }, noun);
+    case 'ignore_cursor':
+      return listPage(list, view, { limit: req.limit }, noun);
   }
-  const rank = index.rankOf(q.startingAfter);
-  if (rank === undefined) return { ok: false, message: `starting_after: no api key ${q.startingAfter}` };
-  const rankOf = (key: SimKey): number => index.rankOf(key.api_key_id) ?? -1;
-  const page = paginate(index.view('newest', q), rankOf, { limit: q.limit, before: rank + 1 });
-  return { ok: true, value: { data: page.data, hasMore: true } };
 }
 
-/**
- * The normal page with an already-seen item in front (the cursor item, or on a first page
- * the page's own first item). The page keeps its size, so its last item moves back by one
- * and following the cursor still reaches every key.
- */
-export function duplicatePage(index: KeyIndex, q: ListQuery): KeyPage {
-  const page = listPage(index, q);
-  if (!page.ok) return page;
-  const cursorKey =
-    q.startingAfter === undefined ? undefined : index.newestFirst()[index.rankOf(q.startingAfter) ?? -1];
-  const dup = cursorKey ?? page.value.data[0];
-  if (dup === undefined) return page;
-  const data = [dup, ...page.value.data];
-  return { ok: true, value: { data: data.slice(0, q.limit), hasMore: page.value.hasMore || data.length > q.limit } };
+/** The same faults on a list that is never paged: only a duplicate changes anything. */
+export function alteredWhole<T>(how: Alteration, items: readonly T[]): T[] {
+  const first = items[0];
+  return how === 'duplicate_ids' && first !== undefined ? [first, ...items] : [...items];
 }

@@ -98,7 +98,7 @@ describe('exporter against the simulated workspace', () => {
   it('reads the live bare-array shape with string enums to the same series', async () => {
     const keys = generateKeys({ count: 300, seed: 11, now: NOW });
     const a = await startStack({ keys, now: () => NOW });
-    const b = await startStack({ keys, shape: 'b', now: () => NOW });
+    const b = await startStack({ keys, variant: 'rc', now: () => NOW });
     try {
       const [textA, textB] = await Promise.all([a.metrics(), b.metrics()]);
       // Shape B names no service account id, so those keys' owner_id is empty there.

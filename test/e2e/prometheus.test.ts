@@ -149,7 +149,7 @@ describe.skipIf(prometheusBinary.path === undefined)(
     let testedRules = '';
 
     beforeAll(async () => {
-      simulator = await startSimulator({ keys: Object.values(keys), token: TOKEN, shape: 'a' });
+      simulator = await startSimulator({ keys: Object.values(keys), token: TOKEN, variant: 'reference' });
       const config = loadConfig({
         env: {
           ORQ_API_KEY: TOKEN,

@@ -20,8 +20,8 @@ afterEach(async () => {
 });
 
 async function twoWorkspaces(): Promise<{ prod: Simulator; staging: Simulator; exporter: RunningExporter; logs: string[] }> {
-  const prod = await startSimulator({ keys: generateKeys({ count: 250, seed: 1, now: NOW }), token: 'prod-token-1111-aaaaaaaaaa' });
-  const staging = await startSimulator({ keys: generateKeys({ count: 40, seed: 2, now: NOW }), token: 'staging-token-2222-bbbbbbbbbb', shape: 'b' });
+  const prod = await startSimulator({ keys: generateKeys({ count: 250, seed: 1, now: NOW }), token: 'prod-token-1111-aaaaaaaaaa', variant: 'reference' });
+  const staging = await startSimulator({ keys: generateKeys({ count: 40, seed: 2, now: NOW }), token: 'staging-token-2222-bbbbbbbbbb', variant: 'rc' });
   running.push(prod, staging);
   const dir = mkdtempSync(join(tmpdir(), 'orq-workspaces-'));
   writeFileSync(join(dir, 'prod-token'), 'prod-token-1111-aaaaaaaaaa\n');

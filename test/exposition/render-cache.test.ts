@@ -16,14 +16,14 @@ import { silentLogger } from '../../src/log.js';
 import type { ApiKey } from '../../src/orq/api-key.js';
 import { parseApiKey } from '../../src/orq/wire/api-key.js';
 import type { Snapshot } from '../../src/snapshot.js';
-import { generateKeys, toShapeA } from '../../src/simulator/index.js';
+import { generateKeys, toReference } from '../../src/simulator/index.js';
 import { apiKey } from '../support/keys.js';
 
 const NOW_MS = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 function workspaceOf(count: number): ApiKey[] {
   return generateKeys({ count, seed: 11, now: NOW_MS }).map((k) => {
-    const record = parseApiKey(JSON.parse(JSON.stringify(toShapeA(k))));
+    const record = parseApiKey(JSON.parse(JSON.stringify(toReference(k))));
     if (!record.ok) throw new Error(`generated key not parsed: ${record.reason}`);
     return record.key;
   });

@@ -185,7 +185,7 @@ describe('transport faults', () => {
     await s.simulator.close();
     await expectFailedRefresh(s, { reason: 'network', says: 'ECONNREFUSED' });
     expect(valueOf(await s.metrics(), 'orq_exporter_api_requests_total', { code: 'error' })).toBe(RETRIES + 1);
-    const back = await startSimulator({ keys: NEXT_KEYS, token: TOKEN, port });
+    const back = await startSimulator({ keys: NEXT_KEYS, token: TOKEN, port, variant: 'reference' });
     cleanup.push(() => back.close());
     await expectRecovery(s);
   });
@@ -207,7 +207,7 @@ describe('transport faults', () => {
   });
 
   it('a response whose body never ends: times out between chunks, fails as timeout', async () => {
-    const simulator = await startSimulator({ keys: KEYS, token: TOKEN });
+    const simulator = await startSimulator({ keys: KEYS, token: TOKEN, variant: 'reference' });
     const front = await startFront(simulator.url);
     const run = await startExporterOn(front.url, { ...FAST, REQUEST_TIMEOUT: '300ms', REFRESH_TIMEOUT: '5s' });
     cleanup.push(() => simulator.close(), () => front.close(), () => run.stop());
@@ -288,7 +288,7 @@ describe('names and certificates', () => {
   let simulator: Simulator;
   beforeAll(async () => {
     certs = makeCerts();
-    simulator = await startSimulator({ keys: KEYS, token: TOKEN });
+    simulator = await startSimulator({ keys: KEYS, token: TOKEN, variant: 'reference' });
   });
   afterAll(async () => {
     await simulator.close();

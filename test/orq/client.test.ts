@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function setUp(count: number, maxPages?: number): Promise<{ simulator: Simulator; client: OrqClient }> {
-  simulator = await startSimulator({ keys: generateKeys({ count, seed: 9, now: Date.now() }), token: TOKEN });
+  simulator = await startSimulator({ keys: generateKeys({ count, seed: 9, now: Date.now() }), token: TOKEN, variant: 'reference' });
   client = new OrqClient({ baseUrl: simulator.url, token: TOKEN, requestTimeoutMs: 2_000, maxRetries: 0, userAgent: 'test', maxPages });
   return { simulator, client };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeys, isoSeconds, makeKey, type SimKey } from '../../src/simulator/generator.js';
+import { generateKeys, makeKey, type SimKey } from '../../src/simulator/generator.js';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const DAY = 86_400_000;
@@ -136,6 +136,28 @@ describe('generateKeys', () => {
       expect(share(keys, (k) => k.rate_limit_rpm !== null)).toBeLessThan(0.45);
     });
 
+    it('gives every budget what /v2/budgets adds: a unique id, an active flag, usage this period, alerts, times', () => {
+      const budgeted = keys.filter((k) => k.budget !== null);
+      const ids = budgeted.map((k) => k.budget?.budget_id);
+      expect(new Set(ids).size).toBe(budgeted.length);
+      for (const id of ids) expect(id).toMatch(ULID);
+      expect(share(budgeted, (k) => k.budget?.is_active === false)).toBeGreaterThan(0.06);
+      expect(share(budgeted, (k) => k.budget?.is_active === false)).toBeLessThan(0.2);
+      expect(share(budgeted, (k) => (k.budget?.usage?.amount ?? 0) > 0)).toBeGreaterThan(0.2);
+      expect(share(budgeted, (k) => (k.budget?.alerts?.length ?? 0) > 0)).toBeGreaterThan(0.3);
+      for (const k of budgeted) {
+        const b = k.budget;
+        if (b === null) continue;
+        expect(b.usage).toBeDefined();
+        if (k.last_used_at === null) expect(b.usage).toEqual({ amount: 0, tokens: 0, requests: 0 });
+        expect(ms(b.created_at ?? '')).toBeGreaterThanOrEqual(ms(k.created_at));
+        expect(ms(b.updated_at ?? '')).toBeGreaterThanOrEqual(ms(b.created_at ?? ''));
+        expect(ms(b.updated_at ?? '')).toBeLessThanOrEqual(NOW);
+        // The key's rate limit stays the budget's: the generator sets none of its own.
+        expect('rate_limit_rpm' in b).toBe(false);
+      }
+    });
+
     it('has ~10% legacy JWT keys, each with a legacy id and a JWT prefix; new keys have neither', () => {
       const legacy = keys.filter((k) => k.legacy_token_family !== 0);
       expect(legacy.length / keys.length).toBeGreaterThan(0.07);
@@ -224,19 +246,5 @@ describe('makeKey', () => {
     expect(key.budget).toEqual({ period: 3, amount: 10, token_limit: '5' });
     expect(key.api_key_id).toMatch(ULID);
     expect(makeKey({ expires_at: undefined }).expires_at).toBeNull();
-  });
-});
-
-describe('isoSeconds', () => {
-  it('drops milliseconds rather than rounding into the next second', () => {
-    expect(isoSeconds(Date.UTC(2025, 0, 2, 3, 4, 5, 999))).toBe('2025-01-02T03:04:05Z');
-  });
-
-  it('agrees with Date#toISOString across centuries, leap days and midnight', () => {
-    const samples = [0, Date.UTC(2024, 1, 29, 23, 59, 59), Date.UTC(2000, 0, 1), Date.UTC(1969, 11, 31, 23, 59, 59, 500)];
-    for (let i = 0; i < 2_000; i++) samples.push(Math.floor(Math.sin(i) * 4e12));
-    for (const t of samples) {
-      expect(isoSeconds(t)).toBe(new Date(Math.floor(t / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    }
   });
 });

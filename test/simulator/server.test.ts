@@ -1,17 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorBody, type Fault } from '../../src/simulator/faults.js';
+import type { Fault } from '../../src/simulator/faults.js';
+import { errorBody } from '../../src/simulator/reply.js';
 import { generateKeys, makeKey, type SimKey } from '../../src/simulator/generator.js';
+import { generateWorkspace } from '../../src/simulator/workspace.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
+import type { WireVariant } from '../../src/simulator/wire.js';
 
 const TOKEN = 'sim-token';
 const NOW = Date.UTC(2025, 5, 1, 12);
 
-interface ShapeAList {
+interface ReferenceList {
   object: string;
   data: { api_key_id: string; name: string; status: number; project_scope: Record<string, unknown> }[];
   has_more: boolean;
 }
-interface ShapeBItemLite {
+interface BareItem {
   id: string;
   name: string;
   status: string;
@@ -23,8 +26,9 @@ afterEach(async () => {
   sim = undefined;
 });
 
+/** Most tests here read the reference variant's envelope; the default variant has its own test. */
 async function start(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
-  sim = await startSimulator({ keys: [], token: TOKEN, ...options });
+  sim = await startSimulator({ keys: [], token: TOKEN, variant: 'reference', ...options });
   return sim;
 }
 
@@ -55,7 +59,7 @@ async function walk(s: Simulator, query: string, maxPages = 10_000): Promise<{ i
   let cursor: string | undefined;
   for (let pages = 1; pages <= maxPages; pages++) {
     const after = cursor === undefined ? '' : `&starting_after=${cursor}`;
-    const page = await getJson<ShapeAList>(s, `/v2/api-keys?${query}${after}`);
+    const page = await getJson<ReferenceList>(s, `/v2/api-keys?${query}${after}`);
     ids.push(...page.data.map((k) => k.api_key_id));
     if (!page.has_more) return { ids, pages };
     cursor = page.data.at(-1)?.api_key_id;
@@ -104,7 +108,7 @@ describe('authentication', () => {
 describe('routing', () => {
   it('answers 404 {"message":"Not Found"} for any other path', async () => {
     const s = await start();
-    for (const path of ['/', '/v1/api-keys', '/v2/api-keys/123', '/v2/budgets']) {
+    for (const path of ['/', '/v1/api-keys', '/v2/api-keys/123', '/v2/budget', '/v2/projects/p1']) {
       const res = await get(s, path);
       expect(res.status).toBe(404);
       expect(await res.text()).toBe('{"message":"Not Found"}');
@@ -139,7 +143,7 @@ describe('routing', () => {
   });
 });
 
-describe('shape A listing', () => {
+describe('reference listing', () => {
   const keys = generateKeys({ count: 1_037, seed: 21, now: NOW });
 
   it('walks every key with limit=200 in ceil(n/200) requests, newest first, no duplicates, no gaps', async () => {
@@ -165,7 +169,7 @@ describe('shape A listing', () => {
 
   it('answers {"object":"list","data":[...],"has_more":...} with 25 items by default', async () => {
     const s = await start({ keys });
-    const page = await getJson<ShapeAList>(s, '/v2/api-keys');
+    const page = await getJson<ReferenceList>(s, '/v2/api-keys');
     expect(Object.keys(page)).toEqual(['object', 'data', 'has_more']);
     expect(page.object).toBe('list');
     expect(page.data).toHaveLength(25);
@@ -179,7 +183,7 @@ describe('shape A listing', () => {
       makeKey({ api_key_id: id, created_at: t }),
     );
     const s = await start({ keys: same });
-    const page = await getJson<ShapeAList>(s, '/v2/api-keys');
+    const page = await getJson<ReferenceList>(s, '/v2/api-keys');
     expect(page.data.map((k) => k.api_key_id)).toEqual([
       '01HAAAAAAAAAAAAAAAAAAAAAA3',
       '01HAAAAAAAAAAAAAAAAAAAAAA2',
@@ -196,8 +200,8 @@ describe('shape A listing', () => {
 
   it('accepts the limits at both ends', async () => {
     const s = await start({ keys });
-    expect((await getJson<ShapeAList>(s, '/v2/api-keys?limit=1')).data).toHaveLength(1);
-    expect((await getJson<ShapeAList>(s, '/v2/api-keys?limit=200')).data).toHaveLength(200);
+    expect((await getJson<ReferenceList>(s, '/v2/api-keys?limit=1')).data).toHaveLength(1);
+    expect((await getJson<ReferenceList>(s, '/v2/api-keys?limit=200')).data).toHaveLength(200);
   });
 
   it('refuses an unknown cursor, and both cursors at once, with 400', async () => {
@@ -213,10 +217,10 @@ describe('shape A listing', () => {
   it('pages backwards with ending_before', async () => {
     const s = await start({ keys });
     const order = newestFirst(keys);
-    const page = await getJson<ShapeAList>(s, `/v2/api-keys?limit=10&ending_before=${order[30]}`);
+    const page = await getJson<ReferenceList>(s, `/v2/api-keys?limit=10&ending_before=${order[30]}`);
     expect(page.data.map((k) => k.api_key_id)).toEqual(order.slice(20, 30));
     expect(page.has_more).toBe(true);
-    const first = await getJson<ShapeAList>(s, `/v2/api-keys?limit=10&ending_before=${order[4]}`);
+    const first = await getJson<ReferenceList>(s, `/v2/api-keys?limit=10&ending_before=${order[4]}`);
     expect(first.data.map((k) => k.api_key_id)).toEqual(order.slice(0, 4));
     expect(first.has_more).toBe(false);
   });
@@ -248,13 +252,13 @@ describe('shape A listing', () => {
     const replacement = [makeKey({ name: 'only-one' })];
     s.setKeys(replacement);
     expect(s.keys()).toBe(replacement);
-    const page = await getJson<ShapeAList>(s, '/v2/api-keys');
+    const page = await getJson<ReferenceList>(s, '/v2/api-keys');
     expect(page.data.map((k) => k.name)).toEqual(['only-one']);
     expect(page.has_more).toBe(false);
   });
 });
 
-describe('shape B listing', () => {
+describe('rc listing', () => {
   const keys = [
     makeKey({ api_key_id: '01HBBBBBBBBBBBBBBBBBBBBBB1', name: 'zeta', status: 1 }),
     makeKey({ api_key_id: '01HBBBBBBBBBBBBBBBBBBBBBB2', name: 'alpha', status: 2 }),
@@ -262,8 +266,8 @@ describe('shape B listing', () => {
   ];
 
   it('is a bare array of every key sorted by name, ignoring limit and cursors', async () => {
-    const s = await start({ keys, shape: 'b', workspaceId: 'ws_test' });
-    const body = await getJson<ShapeBItemLite[]>(s, '/v2/api-keys?limit=1');
+    const s = await start({ keys, variant: 'rc', workspaceId: 'ws_test' });
+    const body = await getJson<BareItem[]>(s, '/v2/api-keys?limit=1');
     expect(Array.isArray(body)).toBe(true);
     expect(body.map((k) => k.name)).toEqual(['alpha', 'mid', 'zeta']);
     expect(body.map((k) => k.id)).toEqual(['01HBBBBBBBBBBBBBBBBBBBBBB2', '01HBBBBBBBBBBBBBBBBBBBBBB3', '01HBBBBBBBBBBBBBBBBBBBBBB1']);
@@ -271,24 +275,27 @@ describe('shape B listing', () => {
   });
 
   it('applies status and project filters', async () => {
-    const s = await start({ keys, shape: 'b' });
-    expect((await getJson<ShapeBItemLite[]>(s, '/v2/api-keys?status=active')).map((k) => k.name)).toEqual(['mid', 'zeta']);
-    expect((await getJson<ShapeBItemLite[]>(s, '/v2/api-keys?project_id=proj_default')).map((k) => k.name)).toEqual([
+    const s = await start({ keys, variant: 'rc' });
+    expect((await getJson<BareItem[]>(s, '/v2/api-keys?status=active')).map((k) => k.name)).toEqual(['mid', 'zeta']);
+    expect((await getJson<BareItem[]>(s, '/v2/api-keys?project_id=proj_default')).map((k) => k.name)).toEqual([
       'alpha',
       'zeta',
     ]);
   });
 
-  it('switches shape at runtime with setShape', async () => {
+  it('switches variant at runtime with setVariant, and refuses one it does not know', async () => {
     const s = await start({ keys });
     expect(Array.isArray(await getJson<unknown>(s, '/v2/api-keys'))).toBe(false);
-    s.setShape('b');
+    s.setVariant('rc');
+    expect(s.variant()).toBe('rc');
     expect(Array.isArray(await getJson<unknown>(s, '/v2/api-keys'))).toBe(true);
+    expect(() => s.setVariant('b' as WireVariant)).toThrow('variant must be one of reference, sdk, rc, got b');
+    expect(s.variant()).toBe('rc');
   });
 });
 
 describe('/v2/projects', () => {
-  it('lists the projects single-project keys use, paged by project_id', async () => {
+  it('lists the projects single-project keys use, newest first, paged by project_id', async () => {
     const keys = ['p_c', 'p_a', 'p_b', 'p_a'].map((p) => makeKey({ project_scope: { kind: 'single', project_id: p } }));
     keys.push(makeKey({ project_scope: { kind: 'all' } }));
     const s = await start({ keys });
@@ -297,15 +304,108 @@ describe('/v2/projects', () => {
       '/v2/projects?limit=2',
     );
     expect(first.object).toBe('list');
-    expect(first.data.map((p) => p.project_id)).toEqual(['p_a', 'p_b']);
+    // Created in the same second, so by id, descending.
+    expect(first.data.map((p) => p.project_id)).toEqual(['p_c', 'p_b']);
     expect(first.has_more).toBe(true);
     const rest = await getJson<{ data: { project_id: string }[]; has_more: boolean }>(
       s,
       '/v2/projects?limit=2&starting_after=p_b',
     );
-    expect(rest.data.map((p) => p.project_id)).toEqual(['p_c']);
+    expect(rest.data.map((p) => p.project_id)).toEqual(['p_a']);
     expect(rest.has_more).toBe(false);
     expect((await get(s, '/v2/projects?starting_after=p_zzz')).status).toBe(400);
+  });
+
+  it('serves the projects it is given, and the derived ones again after setProjects(undefined)', async () => {
+    const { keys, projects } = generateWorkspace({ count: 50, seed: 2, now: NOW });
+    const s = await start({ keys, projects });
+    expect(s.projects()).toBe(projects);
+    const page = await getJson<{ data: { project_id: string; name: string }[] }>(s, '/v2/projects?limit=200');
+    expect(new Set(page.data.map((p) => p.project_id))).toEqual(new Set(projects.map((p) => p.project_id)));
+    expect(page.data.every((p) => !p.name.startsWith('Project '))).toBe(true);
+    s.setProjects(undefined);
+    const derived = await getJson<{ data: { name: string }[] }>(s, '/v2/projects?limit=200');
+    expect(derived.data.every((p) => p.name.startsWith('Project '))).toBe(true);
+  });
+});
+
+describe('/v2/budgets', () => {
+  const ws = generateWorkspace({ count: 120, seed: 4, now: NOW });
+
+  it('serves each key’s own budget and the extra ones, in every variant', async () => {
+    const s = await start({ ...ws });
+    for (const variant of ['reference', 'sdk', 'rc'] as const) {
+      s.setVariant(variant);
+      const page = await getJson<{ data: { budgetId: string }[]; hasMore: boolean }>(s, '/v2/budgets?limit=200');
+      expect(new Set(page.data.map((b) => b.budgetId))).toEqual(new Set(s.budgets().map((b) => b.budget_id)));
+      expect(page.hasMore).toBe(false);
+    }
+    expect(s.budgets().length).toBeGreaterThan(ws.extraBudgets.length);
+    s.setExtraBudgets([]);
+    expect(s.budgets().every((b) => b.scope?.kind === 'api_key')).toBe(true);
+  });
+
+  it('answers 403 insufficient_scope for a token without the Budgets permission, switchable at runtime', async () => {
+    const s = await start({ ...ws, budgetsPermission: false });
+    const denied = await get(s, '/v2/budgets');
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('insufficient_scope');
+    expect((await get(s, '/v2/api-keys')).status).toBe(200);
+    s.setBudgetsPermission(true);
+    expect((await get(s, '/v2/budgets')).status).toBe(200);
+  });
+});
+
+describe('include_budget', () => {
+  const keys = [makeKey({ budget: { period: 3, amount: 10, token_limit: '100' } })];
+
+  it('embeds on the default sdk variant, and follows setIncludeBudget', async () => {
+    const s = await startSimulator({ keys, token: TOKEN });
+    sim = s;
+    expect(s.variant()).toBe('sdk');
+    const [embedded] = await getJson<Record<string, unknown>[]>(s, '/v2/api-keys?include_budget=true');
+    expect(embedded).toHaveProperty('budget');
+    s.setIncludeBudget('reject_400');
+    expect((await get(s, '/v2/api-keys?include_budget=true')).status).toBe(400);
+    expect((await get(s, '/v2/api-keys')).status).toBe(200);
+    s.setIncludeBudget('reject_403');
+    expect((await get(s, '/v2/api-keys?include_budget=true')).status).toBe(403);
+    s.setIncludeBudget(undefined);
+    expect((await get(s, '/v2/api-keys?include_budget=true')).status).toBe(200);
+  });
+
+  it('is ignored by default on the reference and rc variants', async () => {
+    const s = await start({ keys, variant: 'rc' });
+    const [item] = await getJson<Record<string, unknown>[]>(s, '/v2/api-keys?include_budget=true');
+    expect(item).not.toHaveProperty('budget');
+  });
+
+  it('can be refused from the start', async () => {
+    const s = await startSimulator({ keys, token: TOKEN, includeBudget: 'reject_403' });
+    sim = s;
+    expect((await get(s, '/v2/api-keys?include_budget=true')).status).toBe(403);
+  });
+});
+
+describe('variants', () => {
+  it('defaults to the sdk variant: a bare array paged by limit', async () => {
+    const s = await startSimulator({ keys: generateKeys({ count: 30, seed: 1, now: NOW }), token: TOKEN });
+    sim = s;
+    const page = await getJson<BareItem[]>(s, '/v2/api-keys?limit=20');
+    expect(page).toHaveLength(20);
+    expect(page[0]?.status).toMatch(/^API_KEY_STATUS_/);
+  });
+
+  it('still takes the old shape option: a is the reference, b the release candidate', async () => {
+    const a = await startSimulator({ keys: [], token: TOKEN, shape: 'a' });
+    const b = await startSimulator({ keys: [], token: TOKEN, shape: 'b' });
+    const both = await startSimulator({ keys: [], token: TOKEN, shape: 'b', variant: 'sdk' });
+    expect([a.variant(), b.variant(), both.variant()]).toEqual(['reference', 'rc', 'sdk']);
+    await Promise.all([a.close(), b.close(), both.close()]);
+  });
+
+  it('refuses a variant it does not know', async () => {
+    await expect(startSimulator({ keys: [], token: TOKEN, variant: 'c' as WireVariant })).rejects.toThrow(RangeError);
   });
 });
 
@@ -483,33 +583,33 @@ describe('faults', () => {
 
   it('repeat_cursor: the page after a cursor ends with the cursor again, still promising more', async () => {
     const s = await start({ keys });
-    const first = await getJson<ShapeAList>(s, '/v2/api-keys?limit=10');
+    const first = await getJson<ReferenceList>(s, '/v2/api-keys?limit=10');
     const cursor = first.data.at(-1)?.api_key_id ?? '';
     s.inject({ kind: 'repeat_cursor', times: 2 });
     for (let i = 0; i < 2; i++) {
-      const again = await getJson<ShapeAList>(s, `/v2/api-keys?limit=10&starting_after=${cursor}`);
+      const again = await getJson<ReferenceList>(s, `/v2/api-keys?limit=10&starting_after=${cursor}`);
       expect(again.data.map((k) => k.api_key_id)).toEqual(order.slice(0, 10));
       expect(again.data.at(-1)?.api_key_id).toBe(cursor);
       expect(again.has_more).toBe(true);
     }
-    const next = await getJson<ShapeAList>(s, `/v2/api-keys?limit=10&starting_after=${cursor}`);
+    const next = await getJson<ReferenceList>(s, `/v2/api-keys?limit=10&starting_after=${cursor}`);
     expect(next.data.map((k) => k.api_key_id)).toEqual(order.slice(10, 20));
   });
 
   it('repeat_cursor on a first page: the normal page, but has_more even when nothing follows', async () => {
     const s = await start({ keys });
     s.inject({ kind: 'repeat_cursor' });
-    const page = await getJson<ShapeAList>(s, '/v2/api-keys?limit=200');
+    const page = await getJson<ReferenceList>(s, '/v2/api-keys?limit=200');
     expect(page.data.map((k) => k.api_key_id)).toEqual(order);
     expect(page.has_more).toBe(true);
   });
 
   it('duplicate_ids: the page starts with the previous page’s last item, and following cursors still reaches every key', async () => {
     const s = await start({ keys });
-    const first = await getJson<ShapeAList>(s, '/v2/api-keys?limit=10');
+    const first = await getJson<ReferenceList>(s, '/v2/api-keys?limit=10');
     const cursor = first.data.at(-1)?.api_key_id ?? '';
     s.inject({ kind: 'duplicate_ids' });
-    const second = await getJson<ShapeAList>(s, `/v2/api-keys?limit=10&starting_after=${cursor}`);
+    const second = await getJson<ReferenceList>(s, `/v2/api-keys?limit=10&starting_after=${cursor}`);
     expect(second.data.map((k) => k.api_key_id)).toEqual([cursor, ...order.slice(10, 19)]);
     expect(second.has_more).toBe(true);
 
@@ -523,7 +623,7 @@ describe('faults', () => {
   it('duplicate_ids on a first page repeats the page’s own first item', async () => {
     const s = await start({ keys });
     s.inject({ kind: 'duplicate_ids' });
-    const page = await getJson<ShapeAList>(s, '/v2/api-keys?limit=5');
+    const page = await getJson<ReferenceList>(s, '/v2/api-keys?limit=5');
     expect(page.data.map((k) => k.api_key_id)).toEqual([order[0], ...order.slice(0, 4)]);
   });
 
@@ -531,7 +631,7 @@ describe('faults', () => {
     const s = await start({ keys });
     s.inject({ kind: 'slow', ms: 200 });
     const t = performance.now();
-    const page = await getJson<ShapeAList>(s, '/v2/api-keys?limit=3');
+    const page = await getJson<ReferenceList>(s, '/v2/api-keys?limit=3');
     expect(performance.now() - t).toBeGreaterThanOrEqual(190);
     expect(page.data.map((k) => k.api_key_id)).toEqual(order.slice(0, 3));
   });
@@ -543,11 +643,11 @@ describe('faults', () => {
     expect(await getJson<unknown>(s, '/v2/api-keys')).toEqual({ object: 'list', data: items, has_more: false });
   });
 
-  it('records and duplicate_ids in shape B: a bare array, the first item twice', async () => {
-    const s = await start({ keys, shape: 'b' });
+  it('records and duplicate_ids in the rc variant: a bare array, the first item twice', async () => {
+    const s = await start({ keys, variant: 'rc' });
     s.inject({ kind: 'records', items: [{ id: 'a' }] }, { kind: 'duplicate_ids' });
     expect(await getJson<unknown>(s, '/v2/api-keys')).toEqual([{ id: 'a' }]);
-    const dup = await getJson<ShapeBItemLite[]>(s, '/v2/api-keys');
+    const dup = await getJson<BareItem[]>(s, '/v2/api-keys');
     expect(dup).toHaveLength(keys.length + 1);
     expect(dup[1]?.id).toBe(dup[0]?.id);
     expect(new Set(dup.map((k) => k.id)).size).toBe(keys.length);
@@ -566,6 +666,72 @@ describe('faults', () => {
     await (await get(s, '/v2/api-keys')).text();
     expect(s.requests[0]?.fault).toBe(fault.kind);
     expect(s.requests[0]?.status).toBe(fault.kind === 'status' ? 500 : 200);
+  });
+});
+
+describe('faults per endpoint', () => {
+  const ws = generateWorkspace({ count: 80, seed: 6, now: NOW });
+
+  it('scripts /v2/budgets and /v2/projects apart from /v2/api-keys and from each other', async () => {
+    const s = await start({ ...ws });
+    s.injectFor('budgets', { kind: 'status', status: 429, headers: { 'retry-after': '2' } }, { kind: 'invalid_json' });
+    s.injectFor('projects', { kind: 'status', status: 503, times: 2 });
+    s.inject({ kind: 'status', status: 500 });
+    expect([s.pendingFaults(), s.pendingFaults('api-keys'), s.pendingFaults('budgets'), s.pendingFaults('projects')]).toEqual([5, 1, 2, 2]);
+
+    const limited = await get(s, '/v2/budgets');
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '2']);
+    const broken = await get(s, '/v2/budgets');
+    expect(broken.status).toBe(200);
+    const text = await broken.text();
+    expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
+    expect(text.startsWith('{"object":"list","data":[')).toBe(true);
+    expect((await get(s, '/v2/projects')).status).toBe(503);
+    expect((await get(s, '/v2/api-keys')).status).toBe(500);
+    expect((await get(s, '/v2/projects')).status).toBe(503);
+    expect((await get(s, '/v2/budgets')).status).toBe(200);
+    expect((await get(s, '/v2/projects')).status).toBe(200);
+    expect(s.requests.map((r) => r.fault)).toEqual(['status', 'invalid_json', 'status', 'status', 'status', undefined, undefined]);
+  });
+
+  it('answers records, empty pages and hangs in each list’s own envelope', async () => {
+    const s = await start({ ...ws });
+    s.injectFor('budgets', { kind: 'records', items: [{ budgetId: 'b', limits: 'none' }] }, { kind: 'empty_has_more' });
+    s.injectFor('projects', { kind: 'hang' });
+    expect(await getJson<unknown>(s, '/v2/budgets')).toEqual({ object: 'list', data: [{ budgetId: 'b', limits: 'none' }], hasMore: false });
+    expect(await getJson<unknown>(s, '/v2/budgets')).toEqual({ object: 'list', data: [], hasMore: true });
+    await expect(get(s, '/v2/projects', { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    expect(s.requests.at(-1)).toMatchObject({ path: '/v2/projects', status: 0, fault: 'hang' });
+  });
+
+  it('pages budgets wrongly on request: a repeated cursor and a duplicate', async () => {
+    const s = await start({ ...ws });
+    const first = await getJson<{ data: { budgetId: string }[] }>(s, '/v2/budgets?limit=5');
+    const cursor = first.data.at(-1)?.budgetId ?? '';
+    s.injectFor('budgets', { kind: 'repeat_cursor' }, { kind: 'duplicate_ids' });
+    const again = await getJson<{ data: { budgetId: string }[]; hasMore: boolean }>(s, `/v2/budgets?limit=5&starting_after=${cursor}`);
+    expect(again.data.map((b) => b.budgetId)).toEqual(first.data.map((b) => b.budgetId));
+    const dup = await getJson<{ data: { budgetId: string }[] }>(s, `/v2/budgets?limit=5&starting_after=${cursor}`);
+    expect(dup.data[0]?.budgetId).toBe(cursor);
+  });
+
+  it('clears one endpoint’s script or all of them', async () => {
+    const s = await start({ ...ws });
+    s.injectFor('budgets', { kind: 'hang' });
+    s.injectFor('projects', { kind: 'hang' });
+    s.clearFaults('budgets');
+    expect(s.pendingFaults()).toBe(1);
+    s.clearFaults();
+    expect(s.pendingFaults()).toBe(0);
+  });
+
+  it('ignore_limit and ignore_cursor on the sdk variant: more than asked, and the first page again', async () => {
+    const keys = generateKeys({ count: 60, seed: 5, now: NOW });
+    const s = await start({ keys, variant: 'sdk' });
+    const order = newestFirst(keys);
+    s.inject({ kind: 'ignore_limit' }, { kind: 'ignore_cursor' });
+    expect((await getJson<BareItem[]>(s, '/v2/api-keys?limit=10')).map((k) => k.id)).toEqual(order);
+    expect((await getJson<BareItem[]>(s, `/v2/api-keys?limit=10&starting_after=${order[9]}`)).map((k) => k.id)).toEqual(order.slice(0, 10));
   });
 });
 

@@ -15,7 +15,7 @@ export interface Stack extends ExporterRun {
 
 export interface StackOptions {
   readonly keys: readonly SimKey[];
-  readonly shape?: SimulatorOptions['shape'];
+  readonly variant?: SimulatorOptions['variant'];
   readonly env?: Record<string, string>;
   readonly simulator?: Partial<SimulatorOptions>;
   readonly now?: () => number;
@@ -71,7 +71,7 @@ export async function startExporterOn(
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const simulator = await startSimulator({ keys: options.keys, token: TOKEN, shape: options.shape ?? 'a', ...options.simulator });
+  const simulator = await startSimulator({ keys: options.keys, token: TOKEN, variant: options.variant ?? 'reference', ...options.simulator });
   let run: ExporterRun;
   try {
     run = await startExporterOn(simulator.url, options.env, { now: options.now });
