@@ -27,6 +27,8 @@ const MIN_BODY_BYTES = 32 * 1024 * 1024;
 /** A key can have a budget per period, so budgets may outnumber keys. */
 const BUDGETS_PER_KEY = 4;
 const API_KEY_BUDGET_SCOPE = 'BUDGET_SCOPE_KIND_API_KEY';
+/** How long the key list is asked without include_budget after refusing it. */
+const INCLUDE_BUDGET_RETRY_MS = 60 * 60_000;
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -83,8 +85,12 @@ export class OrqClient {
   readonly #transport: Transport;
   readonly #redact: (text: string) => string;
   readonly #maxKeys: number;
-  /** Cleared once the key list refuses include_budget: budgets are optional, keys are not. */
-  #includeBudget = true;
+  /**
+   * When the key list last refused include_budget (budgets are optional, keys are not): it is
+   * not asked with it again for an hour, then tried once more, since a 403 that was really the
+   * token's (or a blip) would otherwise cost the embedded budgets for good.
+   */
+  #includeBudgetRefusedAt: number | undefined;
 
   constructor(options: ClientOptions) {
     this.#options = options;
@@ -193,12 +199,14 @@ export class OrqClient {
       if (this.#options.projectId) query.set('project_id', this.#options.projectId);
       return `/v2/api-keys?${query.toString()}`;
     };
-    if (!this.#includeBudget) return this.#get('api_keys', path(false), signal, this.#maxKeys);
+    const now = (this.#options.now ?? Date.now)();
+    const refusedAt = this.#includeBudgetRefusedAt;
+    if (refusedAt !== undefined && now - refusedAt < INCLUDE_BUDGET_RETRY_MS) return this.#get('api_keys', path(false), signal, this.#maxKeys);
     try {
       return await this.#get('api_keys', path(true), signal, this.#maxKeys);
     } catch (error) {
       if (!(error instanceof RefreshError) || (error.status !== 400 && error.status !== 403)) throw error;
-      this.#includeBudget = false;
+      this.#includeBudgetRefusedAt = now;
       this.#options.debug?.('the key list refused include_budget; listing keys without embedded budgets', { status: error.status });
       return this.#get('api_keys', path(false), signal, this.#maxKeys);
     }

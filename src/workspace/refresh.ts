@@ -5,6 +5,7 @@
  */
 import type { BudgetList, KeyList, ProjectList } from '../orq/client.js';
 import { RefreshError } from '../orq/errors.js';
+import type { Implausible } from './plausible.js';
 
 export type Fetched<T> =
   | { readonly ok: true; readonly value: T; readonly durationSeconds: number }
@@ -43,7 +44,7 @@ export async function refreshWorkspace(
   fetchers: Fetchers,
   signal: AbortSignal,
   now: () => number,
-  judge: (list: KeyList) => string | undefined,
+  judge: (list: KeyList) => Implausible | undefined,
 ): Promise<RefreshOutcome> {
   const started = performance.now();
   const keys = await fetched(fetchers.keys, signal);
@@ -52,7 +53,7 @@ export async function refreshWorkspace(
   const base = { workspace, endedAt: now() / 1000, durationSeconds: (performance.now() - started) / 1000, budgets, projects };
   if (!keys.ok) return { ...base, ok: false, error: keys.error };
   const why = judge(keys.value);
-  if (why !== undefined) return { ...base, ok: false, error: new RefreshError('invalid_response', why) };
+  if (why !== undefined) return { ...base, ok: false, error: new RefreshError(why.reason, why.message) };
   return { ...base, ok: true, list: keys.value };
 }
 

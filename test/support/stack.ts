@@ -5,6 +5,7 @@
 import { loadConfig } from '../../src/config.js';
 import { startExporter, type ExporterOptions, type RunningExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/log.js';
+import { scrape } from './scrape.js';
 import { startSimulator, type SimKey, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export const TOKEN = 'orq-test-token-3f9a1c77d2b84e05';
@@ -60,11 +61,9 @@ export async function startExporterOn(
     exporter,
     logs,
     metrics: async (headers = {}) => {
-      // A connection per scrape: a kept-alive socket idle through a slow refresh can be closed
-      // by the server's keep-alive timeout just as it is reused (ECONNRESET on a busy machine).
-      const res = await fetch(`${exporter.url}/metrics`, { headers: { connection: 'close', ...headers } });
+      const res = await scrape(`${exporter.url}/metrics`, headers);
       if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-      return res.text();
+      return res.text;
     },
     stop: () => exporter.stop(),
   };

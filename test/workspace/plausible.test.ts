@@ -30,6 +30,13 @@ describe('implausibility', () => {
     ['a page of nothing but unusable records', list(0, 3, { not_an_object: 3 }), 5, /^upstream listed no usable key/],
     ['unusable records past 10%, even on a first refresh', list(89, 100, { missing_id: 6, not_an_object: 5 }), undefined, /^11 of 100 records have no id or are not objects/],
   ])('refuses %s', (_what, keys, previous, why) => {
-    expect(implausibility(keys, previous)).toMatch(why);
+    expect(implausibility(keys, previous)).toMatchObject({ reason: 'invalid_response', message: expect.stringMatching(why) });
+  });
+
+  it('refuses a list cut short by a server that ignores the cursor, but not the whole list of one that sends it at once', () => {
+    const cut = { ...list(200, 200), ended: 'cursor_ignored' as const };
+    expect(implausibility(cut, 237)).toMatchObject({ reason: 'pagination', message: expect.stringMatching(/^upstream answered a page with the page before it again/) });
+    expect(implausibility(cut, 200)).toBeUndefined();
+    expect(implausibility(cut, undefined)).toBeUndefined();
   });
 });

@@ -40,7 +40,7 @@ describe('refreshWorkspace', () => {
   });
 
   it('fails a key list the judge refuses, as invalid_response', async () => {
-    const outcome = await refreshWorkspace('w', { keys: async () => list }, new AbortController().signal, now, () => 'implausible');
+    const outcome = await refreshWorkspace('w', { keys: async () => list }, new AbortController().signal, now, () => ({ reason: 'invalid_response', message: 'implausible' }));
     expect(outcome).toMatchObject({ ok: false, error: { reason: 'invalid_response', message: 'implausible' } });
     expect(outcome.list).toBeUndefined();
   });
