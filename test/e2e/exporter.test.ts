@@ -1,9 +1,10 @@
 /**
  * The whole path on loopback: the simulated orq workspace over real HTTP, the exporter's
- * client, poller and exposition, and /metrics read over real HTTP.
+ * client, poller and exposition, and /metrics read over real HTTP, on each of the three wire
+ * variants of the key list (variants.test.ts proves a large workspace exact on each).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateKeys, makeKey, errorBody } from '../../src/simulator/index.js';
+import { generateKeys, makeKey, errorBody, WIRE_VARIANTS } from '../../src/simulator/index.js';
 import { seriesOf, startStack, TOKEN, valueOf, type Stack } from '../support/stack.js';
 
 const DAY_MS = 86_400_000;
@@ -44,15 +45,22 @@ afterEach(async () => {
   stack = undefined;
 });
 
-describe('exporter against the simulated workspace', () => {
+/** Key-list requests of a refresh of `keys` on a variant (a bare array ends only at a short page). */
+const keyPages = (variant: string, keys: number): number =>
+  variant === 'rc' ? 1 : variant === 'sdk' ? Math.floor(keys / 200) + 1 : Math.max(1, Math.ceil(keys / 200));
+
+describe.each(WIRE_VARIANTS)('exporter against the simulated workspace, %s variant', (variant) => {
+  const keyRequests = (s: Stack) => s.simulator.requests.filter((r) => r.path === '/v2/api-keys');
+
   it('exports every field of every key with exact values', async () => {
-    stack = await startStack({ keys: crafted, now: () => NOW });
+    stack = await startStack({ keys: crafted, now: () => NOW, variant });
     const text = await stack.metrics();
-    expect(seriesOf(text, 'orq_api_key_info')).toEqual([
+    // In the order upstream lists them, which is the variant's own (newest first, or by name).
+    expect(seriesOf(text, 'orq_api_key_info').sort()).toEqual([
       'orq_api_key_info{workspace="test",api_key_id="01KAAAAAAAAAAAAAAAAAAAAAA3",name="never-used",status="revoked",owner_type="user",owner_id="user_01HQ0000000000000000000000",project_scope="single",project_id="proj_default",permission_mode="all",legacy_token_family="none",token_prefix="orq_sk_test"} 1',
       'orq_api_key_info{workspace="test",api_key_id="01KAAAAAAAAAAAAAAAAAAAAAA1",name="checkout-prod",status="active",owner_type="user",owner_id="user_7",project_scope="single",project_id="proj_checkout",permission_mode="restricted",legacy_token_family="none",token_prefix="orq_sk_9f2c"} 1',
       'orq_api_key_info{workspace="test",api_key_id="01KAAAAAAAAAAAAAAAAAAAAAA2",name="old-router",status="disabled",owner_type="service_account",owner_id="",project_scope="all",project_id="all",permission_mode="all",legacy_token_family="router_jwt",token_prefix="orq_sk_test"} 1',
-    ]);
+    ].sort());
     const k1 = { api_key_id: '01KAAAAAAAAAAAAAAAAAAAAAA1' };
     const k2 = { api_key_id: '01KAAAAAAAAAAAAAAAAAAAAAA2' };
     expect(valueOf(text, 'orq_api_key_days_to_expiry', k1)).toBe(2);
@@ -77,17 +85,18 @@ describe('exporter against the simulated workspace', () => {
     );
     expect(valueOf(text, 'orq_exporter_last_refresh_success', { workspace: 'test' })).toBe(1);
     expect(valueOf(text, 'orq_exporter_last_refresh_success_timestamp_seconds')).toBe(NOW / 1000);
-    expect(valueOf(text, 'orq_exporter_api_requests_total', { code: '200' })).toBe(1);
+    expect(valueOf(text, 'orq_exporter_api_requests_total', { endpoint: 'api_keys', code: '200' })).toBe(1);
   });
 
-  it('walks every page with limit=200 and cursors, ceil(keys/200) requests', async () => {
+  it('walks every page with limit=200 and cursors, as many requests as the variant needs', async () => {
     const keys = generateKeys({ count: 1_050, seed: 7, now: NOW });
-    stack = await startStack({ keys });
-    const requests = stack.simulator.requests.filter((r) => r.path === '/v2/api-keys');
-    expect(requests).toHaveLength(6);
+    stack = await startStack({ keys, variant });
+    const requests = keyRequests(stack);
+    const pages = keyPages(variant, keys.length);
+    expect(requests).toHaveLength(pages);
     expect(requests.every((r) => r.query['limit'] === '200' && r.authorized)).toBe(true);
     expect(requests[0]?.query['starting_after']).toBeUndefined();
-    expect(new Set(requests.slice(1).map((r) => r.query['starting_after'])).size).toBe(5);
+    expect(new Set(requests.slice(1).map((r) => r.query['starting_after'])).size).toBe(pages - 1);
     const text = await stack.metrics();
     const ids = seriesOf(text, 'orq_api_key_info').map((l) => /api_key_id="([^"]+)"/.exec(l)?.[1]);
     expect(new Set(ids)).toEqual(new Set(keys.map((k) => k.api_key_id)));
@@ -95,26 +104,8 @@ describe('exporter against the simulated workspace', () => {
     expect(counted).toBe(1_050);
   });
 
-  it('reads the live bare-array shape with string enums to the same series', async () => {
-    const keys = generateKeys({ count: 300, seed: 11, now: NOW });
-    const a = await startStack({ keys, now: () => NOW });
-    const b = await startStack({ keys, variant: 'rc', now: () => NOW });
-    try {
-      const [textA, textB] = await Promise.all([a.metrics(), b.metrics()]);
-      // Shape B names no service account id, so those keys' owner_id is empty there.
-      const sorted = (text: string, name: string) => seriesOf(text, name).map((l) => l.replace(/owner_id="sa_[^"]*"/, 'owner_id=""')).sort();
-      for (const name of ['orq_api_key_info', 'orq_api_keys', 'orq_api_key_expiry_timestamp_seconds', 'orq_api_key_days_to_expiry', 'orq_api_key_last_used_timestamp_seconds', 'orq_api_key_rate_limit_requests_per_minute', 'orq_api_key_created_timestamp_seconds']) {
-        expect(sorted(textB, name), name).toEqual(sorted(textA, name));
-      }
-      expect(seriesOf(textB, 'orq_api_key_info')).toHaveLength(300);
-      expect(b.simulator.requests.filter((r) => r.path === '/v2/api-keys')).toHaveLength(1);
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
-
   it('retries 5xx and 429, honouring Retry-After, and counts every response', async () => {
-    stack = await startStack({ keys: crafted });
+    stack = await startStack({ keys: crafted, variant });
     stack.simulator.inject(
       { kind: 'status', status: 503, times: 2 },
       { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
@@ -124,30 +115,31 @@ describe('exporter against the simulated workspace', () => {
     expect(outcome?.ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     const text = await stack.metrics();
-    expect(valueOf(text, 'orq_exporter_api_requests_total', { code: '503' })).toBe(2);
-    expect(valueOf(text, 'orq_exporter_api_requests_total', { code: '429' })).toBe(1);
-    expect(valueOf(text, 'orq_exporter_api_requests_total', { code: '200' })).toBe(2);
+    const keysAnswered = (code: string) => valueOf(text, 'orq_exporter_api_requests_total', { endpoint: 'api_keys', code });
+    expect(keysAnswered('503')).toBe(2);
+    expect(keysAnswered('429')).toBe(1);
+    expect(keysAnswered('200')).toBe(2);
     expect(valueOf(text, 'orq_exporter_last_refresh_success')).toBe(1);
   });
 
   it('never retries 401 and reports the upstream message at once', async () => {
-    stack = await startStack({ keys: crafted });
+    stack = await startStack({ keys: crafted, variant });
     stack.simulator.clearRequests();
     stack.simulator.inject({ kind: 'status', status: 401, body: errorBody('error_object', 'expired_api_key', 'The API key has expired') });
     const [outcome] = await stack.exporter.refreshAll();
     expect(outcome?.ok).toBe(false);
     expect(outcome?.error?.reason).toBe('auth');
-    expect(stack.simulator.requests).toHaveLength(1);
+    expect(keyRequests(stack)).toHaveLength(1);
     const warning = stack.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['level'] === 'warn');
     expect(warning).toMatchObject({ msg: 'refresh failed; serving the last good snapshot', reason: 'auth' });
     expect(String(warning?.['error'])).toContain('expired_api_key: The API key has expired');
     const text = await stack.metrics();
     expect(valueOf(text, 'orq_exporter_refresh_errors_total', { reason: 'auth' })).toBe(1);
-    expect(valueOf(text, 'orq_exporter_api_requests_total', { code: '401' })).toBe(1);
+    expect(valueOf(text, 'orq_exporter_api_requests_total', { endpoint: 'api_keys', code: '401' })).toBe(1);
   });
 
   it('keeps serving the last good snapshot when a refresh fails', async () => {
-    stack = await startStack({ keys: crafted });
+    stack = await startStack({ keys: crafted, variant });
     const before = seriesOf(await stack.metrics(), 'orq_api_key_info');
     stack.simulator.setKeys([]);
     stack.simulator.inject({ kind: 'invalid_json', times: 10 });
@@ -161,7 +153,7 @@ describe('exporter against the simulated workspace', () => {
   });
 
   it('drops a key deleted upstream at the next refresh', async () => {
-    stack = await startStack({ keys: crafted });
+    stack = await startStack({ keys: crafted, variant });
     expect(seriesOf(await stack.metrics(), 'orq_api_key_info')).toHaveLength(3);
     stack.simulator.setKeys(crafted.slice(1));
     await stack.exporter.refreshAll();
@@ -174,16 +166,16 @@ describe('exporter against the simulated workspace', () => {
     const keys = generateKeys({ count: 400, seed: 3, now: NOW });
     const project = keys.find((k) => k.project_scope.kind === 'single')!.project_scope;
     const projectId = project.kind === 'single' ? project.project_id : '';
-    stack = await startStack({ keys, env: { ORQ_PROJECT_ID: projectId } });
-    expect(stack.simulator.requests.every((r) => r.query['project_id'] === projectId)).toBe(true);
+    stack = await startStack({ keys, env: { ORQ_PROJECT_ID: projectId }, variant });
+    expect(keyRequests(stack).every((r) => r.query['project_id'] === projectId)).toBe(true);
     const expected = keys.filter((k) => k.project_scope.kind === 'single' && k.project_scope.project_id === projectId).length;
     expect(seriesOf(await stack.metrics(), 'orq_api_key_info')).toHaveLength(expected);
   });
 
   it('is not ready until the first successful refresh', async () => {
-    stack = await startStack({ keys: crafted, env: { REQUEST_RETRIES: '0' }, simulator: {} });
+    stack = await startStack({ keys: crafted, env: { REQUEST_RETRIES: '0' }, variant });
     // A fresh exporter whose first refresh fails:
-    const failing = await startStack({ keys: crafted, env: { REQUEST_RETRIES: '0', ORQ_API_KEY: 'wrong-token-0000000000000' } });
+    const failing = await startStack({ keys: crafted, env: { REQUEST_RETRIES: '0', ORQ_API_KEY: 'wrong-token-0000000000000' }, variant });
     try {
       expect((await fetch(`${failing.exporter.url}/readyz`)).status).toBe(503);
       expect((await fetch(`${failing.exporter.url}/healthz`)).status).toBe(200);
@@ -194,9 +186,13 @@ describe('exporter against the simulated workspace', () => {
   });
 
   it('never shows the token in logs, metrics, the landing page or errors', async () => {
-    stack = await startStack({ keys: crafted });
-    // An upstream that echoes the token back in its error must not leak it either.
-    stack.simulator.inject({ kind: 'status', status: 403, body: errorBody('message', 'insufficient_scope', `key ${TOKEN} lacks scope`) });
+    stack = await startStack({ keys: crafted, variant });
+    // An upstream that echoes the token back in its error must not leak it either: on the key
+    // list (twice: a 403 is first taken as include_budget's), the budgets and the projects.
+    const echo = { kind: 'status' as const, status: 403, body: errorBody('message', 'insufficient_scope', `key ${TOKEN} lacks scope`) };
+    stack.simulator.inject({ ...echo, times: 2 });
+    stack.simulator.injectFor('budgets', echo);
+    stack.simulator.injectFor('projects', { ...echo, status: 500 });
     const [outcome] = await stack.exporter.refreshAll();
     expect(outcome?.ok).toBe(false);
     const pages = await Promise.all(['/metrics', '/', '/readyz', '/healthz'].map(async (p) => (await fetch(`${stack!.exporter.url}${p}`)).text()));
