@@ -54,14 +54,16 @@ describe('the token goes only to the configured base URL', () => {
     expect(outcome?.error?.message).toContain(`unexpected redirect (${status})`);
     expect(elsewhere.requests).toEqual([]);
     // Not retried either: a redirect will not go away by asking again.
-    expect(stack.simulator.requests).toHaveLength(1);
+    expect(stack.simulator.requests.filter((r) => r.path === '/v2/api-keys')).toHaveLength(1);
     expect(seriesOf(await stack.metrics(), 'orq_api_key_info')).toHaveLength(KEYS.length);
   });
 
   it('every request to the base URL carries the token, and only as a bearer header', async () => {
     stack = await startStack({ keys: generateKeys({ count: 450, seed: 2, now: NOW }) });
     const requests = stack.simulator.requests;
-    expect(requests).toHaveLength(3);
+    // Every endpoint the exporter reads: three pages of keys, the budgets' pages, the projects.
+    expect(new Set(requests.map((r) => r.path))).toEqual(new Set(['/v2/api-keys', '/v2/budgets', '/v2/projects']));
+    expect(requests.filter((r) => r.path === '/v2/api-keys')).toHaveLength(3);
     expect(requests.every((r) => r.authorized)).toBe(true);
     expect(requests.every((r) => !Object.values(r.query).some((v) => v.includes(TOKEN)) && !r.path.includes(TOKEN))).toBe(true);
   });
@@ -86,10 +88,23 @@ describe('the token never shows in any output', () => {
     ];
     const errors: string[] = [];
     for (const fault of faults) {
-      stack.simulator.inject(fault);
+      // A 403 on the key list is asked again without include_budget: it must echo twice.
+      if (fault.kind === 'status' && fault.status === 403) stack.simulator.inject(fault, fault);
+      else stack.simulator.inject(fault);
       const [outcome] = await stack.exporter.refreshAll();
       expect(outcome?.ok, JSON.stringify(fault)).toBe(false);
       errors.push(outcome?.error?.message ?? '', String(outcome?.error));
+    }
+    // The budgets endpoint echoing it: the keys stay exported, the budgets source is down.
+    const budgetFaults: Fault[] = [
+      { kind: 'status', status: 403, body: errorBody('error_object', 'forbidden', `${echo} lacks budgets:read`) },
+      { kind: 'status', status: 500, body: `<pre>${echo}</pre>` },
+    ];
+    for (const fault of budgetFaults) {
+      stack.simulator.injectFor('budgets', fault);
+      const [outcome] = await stack.exporter.refreshAll();
+      expect(outcome?.ok, JSON.stringify(fault)).toBe(true);
+      expect(valueOf(await stack.metrics(), 'orq_exporter_source_up', { source: 'budgets' })).toBe(0);
     }
     // Key data that carries the token, plainly and with every character \u-escaped.
     stack.simulator.inject({
@@ -117,7 +132,7 @@ describe('the token never shows in any output', () => {
       await page(`${base}/readyz`),
       await page(`${base}/healthz`),
     ].join('\n');
-    expect(warnings(stack.logs)).toHaveLength(faults.length);
+    expect(warnings(stack.logs)).toHaveLength(faults.length + budgetFaults.length);
     expect(outputs).toContain('[REDACTED]');
     for (const piece of tokenPieces(TOKEN)) expect(outputs).not.toContain(piece);
   });
