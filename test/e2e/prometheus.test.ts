@@ -1,6 +1,8 @@
 /**
- * The whole chain with a real Prometheus: simulated orq workspace → exporter → Prometheus
- * scraping it every second and evaluating the shipped rules → alerts and dashboard queries.
+ * The whole chain with a real Prometheus: simulated orq workspace (the SDK's wire format, with
+ * budgets and projects) → exporter → Prometheus scraping it every second and evaluating the
+ * shipped rules → alerts and dashboard queries. Last, the exporter is made to suffer (a budgets
+ * source that keeps failing, its own key disabled) and the alerts about itself must fire.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,12 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { startExporter, type RunningExporter } from '../../src/exporter.js';
-import { isoSeconds, makeKey, startSimulator, type SimKey, type Simulator } from '../../src/simulator/index.js';
-import { dashboardQueries, parseLabelValues, substituteVariables, type Dashboard } from '../dashboards/queries.js';
+import { isoSeconds, makeKey, startSimulator, type SimKey, type SimProject, type Simulator } from '../../src/simulator/index.js';
+import { dashboardQueries, parseVariableQuery, queryResultOptions, substituteVariables, type Dashboard } from '../dashboards/queries.js';
 import { findBinary, startPrometheus, type ActiveAlert, type RunningPrometheus } from '../support/prometheus.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TOKEN = 'orq-e2e-prometheus-token-8c1d';
 const WORKSPACE = 'e2e';
 const JOB = 'orq-api-keys-exporter';
 const DAY = 86_400_000;
@@ -33,7 +34,14 @@ const keys = {
     expires_at: at(2 * DAY),
     created_at: at(-30 * DAY),
     last_used_at: at(-DAY),
-    budget: { period: 3, amount: 250, token_limit: '1000000' },
+    // 96 % of the month's money spent, past the 90 % alert the team set in orq.ai.
+    budget: {
+      period: 3,
+      amount: 250,
+      token_limit: '1000000',
+      usage: { amount: 240, tokens: 100_000, requests: 12 },
+      alerts: [{ id: 'alert_checkout_90', threshold_percent: 90, notifier_ids: [], dimension: 1 }],
+    },
     rate_limit_rpm: 600,
   }),
   warning: makeKey({
@@ -51,6 +59,8 @@ const keys = {
     expires_at: at(20 * DAY),
     created_at: at(-30 * DAY),
     last_used_at: at(-DAY),
+    // 85 % spent: a warning.
+    budget: { period: 3, amount: 100, token_limit: '1000000', usage: { amount: 85, tokens: 1_000, requests: 3 } },
   }),
   disabledExpiring: makeKey({
     name: 'old-disabled',
@@ -98,7 +108,7 @@ const keys = {
     expires_at: at(200 * DAY),
     created_at: at(-20 * DAY),
     last_used_at: at(-DAY),
-    budget: { period: 1, amount: 5, token_limit: '100000' },
+    budget: { period: 1, amount: 5, token_limit: '100000', usage: { amount: 1, tokens: 10, requests: 0 } },
   }),
   revokedLegacy: makeKey({
     name: 'ws-legacy-revoked',
@@ -110,6 +120,27 @@ const keys = {
     rate_limit_rpm: 60,
   }),
 };
+
+/** The exporter polls with the service account's key, which expires in 10 days. */
+const TOKEN = `sk-orq-${keys.warning.api_key_id}-e2ePrometheusSecret8c1d`;
+
+const projectNamed = (project_id: string, name: string, is_archived = false): SimProject => ({
+  project_id,
+  name,
+  key: name.toLowerCase(),
+  is_archived,
+  is_default: false,
+  teams: [],
+  created_at: at(-400 * DAY),
+  updated_at: at(-400 * DAY),
+});
+/** Named projects, one archived and holding no key: it is still listed. */
+const projects = [
+  projectNamed('proj_checkout', 'Checkout'),
+  projectNamed('proj_search', 'Search'),
+  projectNamed('proj_billing', 'Billing'),
+  projectNamed('proj_retired', 'Retired pilot', true),
+];
 
 /** Prometheus's humanizeTimestamp of an RFC 3339 second: "2006-01-02 15:04:05 +0000 UTC". */
 function humanized(iso: string | null): string {
@@ -149,7 +180,7 @@ describe.skipIf(prometheusBinary.path === undefined)(
     let testedRules = '';
 
     beforeAll(async () => {
-      simulator = await startSimulator({ keys: Object.values(keys), token: TOKEN, variant: 'reference' });
+      simulator = await startSimulator({ keys: Object.values(keys), projects, token: TOKEN, variant: 'sdk' });
       const config = loadConfig({
         env: {
           ORQ_API_KEY: TOKEN,
@@ -237,7 +268,11 @@ describe.skipIf(prometheusBinary.path === undefined)(
               has('OrqApiKeyUnused') &&
               has('OrqApiKeyNeverUsed') &&
               has('OrqApiKeyWithoutExpiry') &&
-              has('OrqApiKeyLegacyTokenActive');
+              has('OrqApiKeyLegacyTokenActive') &&
+              has('OrqApiKeyBudgetNearlySpent', 'critical') &&
+              has('OrqApiKeyBudgetNearlySpent', 'warning') &&
+              has('OrqApiKeyBudgetAlertThresholdReached') &&
+              has('OrqApiKeysExporterKeyExpiringSoon', 'warning');
             return ready ? all : undefined;
           },
           45_000,
@@ -263,7 +298,7 @@ describe.skipIf(prometheusBinary.path === undefined)(
         expect(critical?.annotations.summary).toBe(
           `orq.ai API key "checkout-prod" expires on ${humanized(keys.critical.expires_at)}`,
         );
-        expect(critical?.annotations.description).toContain('project proj_checkout, owned by user user_alice');
+        expect(critical?.annotations.description).toContain('project Checkout (proj_checkout), owned by user user_alice');
         expect(critical?.annotations.description).toMatch(/, in 1d 23h \d+m \d+s\./);
         expect(warning?.labels).toMatchObject({ project_id: 'all', owner_type: 'service_account' });
         expect(warning?.labels.owner_id).toBeUndefined();
@@ -287,8 +322,26 @@ describe.skipIf(prometheusBinary.path === undefined)(
         ]);
       });
 
-      it('raises no exporter health alert while the exporter is healthy', () => {
-        expect(firing.filter((a) => a.labels.alertname?.startsWith('OrqApiKeysExporter'))).toEqual([]);
+      it('fires the budget alerts: 96 % spent is critical, 85 % a warning, and the 90 % alert set in orq.ai', () => {
+        expect(named('OrqApiKeyBudgetNearlySpent').map((a) => [a.labels.name, a.labels.severity, a.labels.period, a.labels.dimension])).toEqual([
+          ['checkout-prod', 'critical', 'monthly', 'cost'],
+          ['search-prod', 'warning', 'monthly', 'cost'],
+        ]);
+        const critical = named('OrqApiKeyBudgetNearlySpent').find((a) => a.labels.severity === 'critical');
+        expect(critical?.annotations.summary).toBe('orq.ai API key "checkout-prod" has spent 96% of its monthly cost budget');
+        expect(critical?.annotations.description).toContain('project Checkout (proj_checkout)');
+        expect(named('OrqApiKeyBudgetAlertThresholdReached').map((a) => [a.labels.name, a.labels.dimension])).toEqual([['checkout-prod', 'cost']]);
+      });
+
+      it('names the key the exporter polls with and warns 10 days before it expires', () => {
+        const own = named('OrqApiKeysExporterKeyExpiringSoon');
+        expect(own.map((a) => [a.labels.api_key_id, a.labels.severity])).toEqual([[keys.warning.api_key_id, 'warning']]);
+        expect(own[0]?.annotations.summary).toMatch(/^The key the exporter polls workspace e2e with expires in 9d 23h/);
+      });
+
+      it('raises no other exporter alert while the exporter is healthy', () => {
+        const health = firing.filter((a) => a.labels.alertname?.startsWith('OrqApiKeysExporter'));
+        expect(health.map((a) => a.labels.alertname)).toEqual(['OrqApiKeysExporterKeyExpiringSoon']);
       });
 
       it('records expiring and expired counts per project', async () => {
@@ -319,24 +372,69 @@ describe.skipIf(prometheusBinary.path === undefined)(
         expect(empty).toEqual([]);
       });
 
-      it.each(files)('%s: every template variable lists values', async (file) => {
+      it.each(files)('%s: every template variable lists values, projects by name', async (file) => {
         const dashboard = JSON.parse(await readFile(join(root, 'dashboards', file), 'utf8')) as Dashboard;
         const variables = dashboardQueries(dashboard).filter((q) => q.kind === 'variable');
         expect(variables.map((v) => v.where)).toEqual(['variable workspace', 'variable project', 'variable status']);
         const listed: Record<string, string[]> = {};
         for (const v of variables) {
-          const { selector, label } = parseLabelValues(v.expr);
-          const url = `${prom().url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(substituteVariables(selector, '.*'))}`;
+          const query = parseVariableQuery(v.expr);
+          if (query.kind === 'query_result') {
+            // Grafana runs the query and reads each option's text and value off the series.
+            const url = `${prom().url}/api/v1/query?query=${encodeURIComponent(substituteVariables(query.promql, '.*'))}`;
+            const body = (await (await fetch(url)).json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+            expect(body.status, v.where).toBe('success');
+            const regex = dashboard.templating.list.find((t) => `variable ${t.name}` === v.where)?.regex ?? '';
+            listed[v.where] = queryResultOptions(body.data.result, regex)
+              .map((o) => `${o.text}=${o.value}`)
+              .sort();
+            continue;
+          }
+          const url = `${prom().url}/api/v1/label/${query.label}/values?match[]=${encodeURIComponent(substituteVariables(query.selector, '.*'))}`;
           const body = (await (await fetch(url)).json()) as { status: string; data: string[] };
           expect(body.status, v.where).toBe('success');
-          listed[label] = body.data;
+          listed[v.where] = body.data;
         }
         expect(listed).toEqual({
-          workspace: [WORKSPACE],
-          project_id: ['all', 'proj_billing', 'proj_checkout', 'proj_search'],
-          status: ['active', 'disabled', 'revoked'],
+          'variable workspace': [WORKSPACE],
+          // Projects that hold keys, by name; "all" for keys scoped to every project.
+          'variable project': ['Billing=proj_billing', 'Checkout=proj_checkout', 'Search=proj_search', 'all=all'],
+          'variable status': ['active', 'disabled', 'revoked'],
         });
       });
+    });
+
+    // Runs last: it breaks what the tests above read.
+    describe('when the exporter itself is in trouble', () => {
+      it('fires source-down for budgets it may no longer read and key-inactive for its own disabled key, keys still exported', async () => {
+        const sim = simulator;
+        const exp = exporter;
+        if (sim === undefined || exp === undefined) throw new Error('the stack did not start');
+        // The management key loses the Budgets permission, and someone disables it in orq.ai.
+        sim.setBudgetsPermission(false);
+        sim.setKeys(sim.keys().map((k) => (k.api_key_id === keys.warning.api_key_id ? { ...k, status: 2 } : k)));
+        const [outcome] = await exp.refreshAll();
+        expect(outcome?.ok).toBe(true);
+
+        const fired = await prom().waitFor(
+          async () => {
+            const all = (await prom().alerts()).filter((a) => a.state === 'firing');
+            const source = all.filter((a) => a.labels.alertname === 'OrqApiKeysExporterSourceDown');
+            const inactive = all.filter((a) => a.labels.alertname === 'OrqApiKeysExporterKeyInactive');
+            return source.length > 0 && inactive.length > 0 ? { source, inactive } : undefined;
+          },
+          30_000,
+          'the exporter alerts to fire',
+        );
+        expect(fired.source.map((a) => [a.labels.workspace, a.labels.source])).toEqual([[WORKSPACE, 'budgets']]);
+        expect(fired.source[0]?.annotations.description).toContain('lacks the Budgets permission');
+        expect(fired.inactive.map((a) => [a.labels.api_key_id, a.labels.name, a.labels.status])).toEqual([
+          [keys.warning.api_key_id, 'batch-sa', 'disabled'],
+        ]);
+        // One source failing never blanks another: every key is still there.
+        const info = await prom().query(`count(orq_api_key_info{workspace="${WORKSPACE}"})`);
+        expect(info[0]?.value).toBe(Object.keys(keys).length);
+      }, 45_000);
     });
   },
 );
