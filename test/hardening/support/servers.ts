@@ -5,6 +5,7 @@
  */
 import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { setImmediate } from 'node:timers/promises';
 import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls';
 
 export interface Relay {
@@ -41,9 +42,14 @@ export async function startRelay(targetPort: number, tls?: SecureContextOptions)
   return {
     port: (server.address() as AddressInfo).port,
     dropConnections: async () => {
+      const closed = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
       for (const socket of sockets) socket.destroy();
-      // Let the client's pool see the close before the next request picks a socket.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Once the relay's descriptors are closed the kernel has sent FIN on loopback, and the
+      // exporter (in this process) reads it in the next poll phase: two turns of the event
+      // loop, and its pool has dropped the dead sockets before the next request picks one.
+      await Promise.all(closed);
+      await setImmediate();
+      await setImmediate();
     },
     setSecureContext: (options) => {
       if (tlsServer === undefined) throw new Error('not a TLS relay');
