@@ -13,6 +13,10 @@ export const shared = {
   // Real servers on loopback and a real Prometheus: keep files in separate forks so a
   // stuck socket in one file cannot hold another.
   pool: 'forks',
+  // Vitest's default on two cores is one worker, and most of the suite's time is spent waiting
+  // on sockets, timeouts and Retry-After: two files at once halve the wall time. Every test
+  // that runs against a clock is written to pass on a machine busier than this makes it.
+  maxWorkers: 2,
 } as const;
 
 export default defineConfig({
