@@ -5,14 +5,7 @@
  */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-
-export interface WorkspaceStatus {
-  readonly name: string;
-  readonly baseUrl: string;
-  readonly keys: number | undefined;
-  readonly lastSuccess: string | undefined;
-  readonly lastError: string | undefined;
-}
+import type { WorkspaceStatus } from '../workspace/status.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 

@@ -1,7 +1,8 @@
 /** The `/` page: every value that came from config or upstream is text, however it is spelled. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { landingPage, type WorkspaceStatus } from '../../src/http/landing.js';
+import { landingPage } from '../../src/http/landing.js';
+import type { WorkspaceStatus } from '../../src/workspace/status.js';
 
 const status = (over: Partial<WorkspaceStatus> = {}): WorkspaceStatus => ({
   name: 'acme',
