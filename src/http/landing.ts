@@ -31,17 +31,22 @@ function expiringRow(r: ExpiringRow): Html {
 
 function budgetRow(r: BudgetRow): Html {
   const percent = `${(r.ratio * 100).toFixed(1)}%`;
-  return html`<tr><td>${r.name}</td><td>${r.project || '–'}</td><td class="num">${amount(r.dimension, r.spent)} / ${amount(r.dimension, r.limit)}</td><td class="num${r.ratio >= 1 ? ' over' : ''}">${percent}</td><td>${r.period}</td></tr>\n`;
+  return html`<tr><td>${r.name}</td><td>${r.project || '–'}</td><td class="num">${spentOfLimit(r)}</td><td class="num${r.ratio >= 1 ? ' over' : ''}">${percent}</td><td>${r.period}</td></tr>\n`;
 }
 
 function ownerText(owner: string): string {
   return owner === 'service_account' ? 'service account' : owner;
 }
 
-function amount(dimension: BudgetRow['dimension'], n: number): string {
-  return dimension === 'cost'
-    ? `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-    : `${n.toLocaleString('en-US', { maximumFractionDigits: 0 })} tokens`;
+/** Cost in dollars with cents; tokens as a whole count, the unit said once. */
+function spentOfLimit(r: BudgetRow): string {
+  if (r.dimension === 'cost') return `$${money(r.spent)} / $${money(r.limit)}`;
+  const count = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  return `${count(r.spent)} / ${count(r.limit)} tokens`;
+}
+
+function money(n: number): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 function expiringSection(lists: KeyLists): Html {

@@ -114,7 +114,7 @@ describe('landingPage', () => {
   it('shows the keys closest to their budget: spent / limit, percent, period; cost in dollars, tokens counted', async () => {
     const tokens = spending({ name: 'tok', dimension: 'tokens', spent: 1_100_000, limit: 1_000_000, ratio: 1.1, period: 'daily' });
     const page = String(await landingPage('1', [status({ lists: lists({ budgets: [tokens, spending()] }) })]));
-    expect(page).toContain('<tr><td>tok</td><td>Search</td><td class="num">1,100,000 tokens / 1,000,000 tokens</td><td class="num over">110.0%</td><td>daily</td></tr>');
+    expect(page).toContain('<tr><td>tok</td><td>Search</td><td class="num">1,100,000 / 1,000,000 tokens</td><td class="num over">110.0%</td><td>daily</td></tr>');
     expect(page).toContain('<tr><td>search-dev-3</td><td>Search</td><td class="num">$1,234.50 / $2,500.00</td><td class="num">49.4%</td><td>monthly</td></tr>');
     expect(page).toContain('The 2 closest of 7 active keys that spent something this period against a limit (at most 10). Per key,');
   });
