@@ -8,7 +8,7 @@
  * (a partial sort): a 100,000-key workspace costs milliseconds, not a sort of every key.
  */
 import { ALL_PROJECTS, type ApiKey, type BudgetPeriod, type OwnerType } from '../orq/api-key.js';
-import { budgetsOf, type Snapshot } from '../snapshot.js';
+import type { Snapshot } from '../snapshot.js';
 
 /** Rows per list and workspace: the page is a first look, /metrics and Grafana have the rest. */
 export const LIST_LIMIT = 10;
@@ -74,21 +74,22 @@ export interface KeyLists {
  * tokens) closest to the limit; keys that spent nothing this period are left out.
  */
 export function buildKeyLists(snapshot: Snapshot, now: number, limit: number = LIST_LIMIT): KeyLists {
+  return { limit, ...expiringOf(snapshot, now, limit), ...closestOf(snapshot, limit) };
+}
+
+type ExpiringPart = Pick<KeyLists, 'expiring' | 'expiringTotal' | 'expiredActive'>;
+type BudgetPart = Pick<KeyLists, 'budgets' | 'budgetsTotal'>;
+
+function expiringOf(snapshot: Snapshot, now: number, limit: number): ExpiringPart {
   const expiring = new TopK<ApiKey>(limit, byExpiry);
-  const budgets = new TopK<Closest>(limit, byRatio);
   let expiredActive = 0;
   for (const key of snapshot.keys) {
-    if (key.status !== 'active') continue;
-    if (key.expiresAt !== null) {
-      if (key.expiresAt > now) expiring.offer(key);
-      else expiredActive++;
-    }
-    const closest = closestBudget(snapshot, key);
-    if (closest !== undefined) budgets.offer(closest);
+    if (key.status !== 'active' || key.expiresAt === null) continue;
+    if (key.expiresAt > now) expiring.offer(key);
+    else expiredActive++;
   }
   const project = projectNamer(snapshot);
   return {
-    limit,
     expiring: expiring.items().map((k) => {
       // Never null: only keys with an expiry were offered.
       const expiresAt = k.expiresAt ?? now;
@@ -96,6 +97,22 @@ export function buildKeyLists(snapshot: Snapshot, now: number, limit: number = L
     }),
     expiringTotal: expiring.offered,
     expiredActive,
+  };
+}
+
+/** Independent of the clock: spending only changes with the snapshot. */
+function closestOf(snapshot: Snapshot, limit: number): BudgetPart {
+  const budgets = new TopK<Closest>(limit, byRatio);
+  // Without the budgets source nothing has spending to compare: no lookups at all.
+  if ((snapshot.budgets?.size ?? 0) > 0) {
+    for (const key of snapshot.keys) {
+      if (key.status !== 'active') continue;
+      const closest = closestBudget(snapshot, key);
+      if (closest !== undefined) budgets.offer(closest);
+    }
+  }
+  const project = projectNamer(snapshot);
+  return {
     budgets: budgets.items().map(({ key, ...rest }) => ({ id: key.id, name: key.name, project: project(key.projectId), ...rest })),
     budgetsTotal: budgets.offered,
   };
@@ -110,23 +127,30 @@ interface Closest {
   readonly ratio: number;
 }
 
-/** The key's budget and dimension closest to its limit; undefined without a limit and spending against it. */
+/**
+ * The key's budget and dimension closest to its limit; undefined without a limit and spending
+ * against it. Reads the budgets source's map directly rather than budgetsOf: what budgetsOf adds
+ * is the key list's embedded limits, which carry no usage, and allocating them for every
+ * budgeted key of a 100,000-key workspace doubled the cost of the page.
+ */
 function closestBudget(snapshot: Snapshot, key: ApiKey): Closest | undefined {
+  const listed = snapshot.budgets?.get(key.id);
+  if (listed === undefined) return undefined;
   let best: Closest | undefined;
-  for (const budget of budgetsOf(snapshot, key)) {
-    // Limits embedded in the key list come without usage: nothing to compare.
+  for (const budget of listed) {
     const usage = budget.usage;
     if (usage === null) continue;
-    for (const [dimension, spent, limit] of [
-      ['cost', usage.amount, budget.amount],
-      ['tokens', usage.tokens, budget.tokenLimit],
-    ] as const) {
-      if (spent === null || limit === null || !(limit > 0) || !(spent > 0)) continue;
-      const ratio = spent / limit;
-      if (best === undefined || ratio > best.ratio) best = { key, period: budget.period, dimension, spent, limit, ratio };
-    }
+    const cost = ratioOf(usage.amount, budget.amount);
+    if (cost !== undefined && (best === undefined || cost > best.ratio)) best = { key, period: budget.period, dimension: 'cost', spent: usage.amount ?? 0, limit: budget.amount ?? 0, ratio: cost };
+    const tokens = ratioOf(usage.tokens, budget.tokenLimit);
+    if (tokens !== undefined && (best === undefined || tokens > best.ratio)) best = { key, period: budget.period, dimension: 'tokens', spent: usage.tokens ?? 0, limit: budget.tokenLimit ?? 0, ratio: tokens };
   }
   return best;
+}
+
+/** spent / limit when both are known, the limit is set and something was spent. */
+function ratioOf(spent: number | null, limit: number | null): number | undefined {
+  return spent !== null && limit !== null && limit > 0 && spent > 0 ? spent / limit : undefined;
 }
 
 /** Project ids to names; the id itself where the projects source does not know it (or is off). */
@@ -179,25 +203,31 @@ class TopK<T> {
 }
 
 interface Cached {
-  readonly lists: KeyLists;
-  readonly builtAt: number;
+  readonly limit: number;
+  readonly budgets: BudgetPart;
+  expiring: ExpiringPart;
+  builtAt: number;
 }
 
 const cache = new WeakMap<Snapshot, Cached>();
 
 /**
  * buildKeyLists, remembered per snapshot: `/readyz` asks for the status of every workspace on
- * each probe, and a snapshot never changes. Which keys are listed only changes when the
- * soonest listed key expires (it leaves the list, and the expired count grows), so until then
- * only the days left are worked out again; a clock that went back builds anew.
+ * each probe, and a snapshot never changes. The budget rows are built once per snapshot (a
+ * budgets lookup per key is most of the cost at 100,000 keys). Which keys expire soonest only
+ * changes when the soonest listed key expires (it leaves the list, and the expired count
+ * grows), so until then only the days left are worked out again; a clock that went back
+ * builds that list anew.
  */
 export function keyListsOf(snapshot: Snapshot, now: number, limit: number = LIST_LIMIT): KeyLists {
-  const hit = cache.get(snapshot);
-  const soonest = hit?.lists.expiring[0]?.expiresAt ?? Number.POSITIVE_INFINITY;
-  if (hit === undefined || hit.lists.limit !== limit || now < hit.builtAt || now >= soonest) {
-    const lists = buildKeyLists(snapshot, now, limit);
-    cache.set(snapshot, { lists, builtAt: now });
-    return lists;
+  let hit = cache.get(snapshot);
+  if (hit === undefined || hit.limit !== limit) {
+    hit = { limit, budgets: closestOf(snapshot, limit), expiring: expiringOf(snapshot, now, limit), builtAt: now };
+    cache.set(snapshot, hit);
+  } else if (now < hit.builtAt || now >= (hit.expiring.expiring[0]?.expiresAt ?? Number.POSITIVE_INFINITY)) {
+    hit.expiring = expiringOf(snapshot, now, limit);
+    hit.builtAt = now;
   }
-  return { ...hit.lists, expiring: hit.lists.expiring.map((row) => ({ ...row, daysLeft: (row.expiresAt - now) / DAY })) };
+  const part = hit.expiring;
+  return { limit, ...part, expiring: part.expiring.map((row) => ({ ...row, daysLeft: (row.expiresAt - now) / DAY })), ...hit.budgets };
 }
