@@ -11,12 +11,13 @@ import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } fr
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveProjects, generateKeys, type SimKey } from '../../src/simulator/index.js';
 
-const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
+/** Debian's chromium, found on PATH as .ci/run checks for it; CHROMIUM names another binary. */
+const CHROMIUM = process.env['CHROMIUM'] ?? onPath('chromium');
 const DEMO = 'dist/src/demo.js';
 const KEYS = 300;
 const SEED = 42;
@@ -33,6 +34,10 @@ let landingUrl = '';
 /** Generated here just before the demo started, so the same keys with expiries a moment apart. */
 let keys: SimKey[] = [];
 let generatedAt = 0;
+
+function onPath(name: string): string | undefined {
+  return (process.env['PATH'] ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, name)).find((file) => existsSync(file));
+}
 
 /** Resolves with the landing page URL the demo prints once it listens; rejects if it exits first. */
 function landingUrlOf(child: ChildProcessWithoutNullStreams): Promise<string> {
@@ -62,7 +67,7 @@ async function ready(url: string, deadlineMs: number): Promise<void> {
 
 function chromium(...args: string[]): Promise<{ stdout: string }> {
   const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`];
-  return run(CHROMIUM, [...flags, ...args], { timeout: 90_000, maxBuffer: 16 * 1024 * 1024 });
+  return run(CHROMIUM ?? 'chromium', [...flags, ...args], { timeout: 90_000, maxBuffer: 16 * 1024 * 1024 });
 }
 
 /** The cells of each body row of the table with this class, as text. */
@@ -82,8 +87,8 @@ function projectOf(key: SimKey, names: ReadonlyMap<string, string>): string {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium is needed for this test and is not at ${CHROMIUM}: install Debian's chromium (apt-get install --no-install-recommends chromium), as .ci/run does, or set CHROMIUM`);
+  if (CHROMIUM === undefined || !existsSync(CHROMIUM)) {
+    throw new Error(`chromium is needed for this test and was not found (${CHROMIUM ?? 'not on PATH'}): install Debian's chromium (apt-get install --no-install-recommends chromium), as .ci/run does, or set CHROMIUM to its path`);
   }
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   generatedAt = Date.now();
