@@ -4,8 +4,8 @@
  * not in the HTTP layer, so data flows one way: the snapshot is turned into rows here, and
  * the page only formats them.
  *
- * The rows are built in one pass over the keys, keeping the best few in a small sorted array
- * (a partial sort): a 100,000-key workspace costs milliseconds, not a sort of every key.
+ * Each list is built in one pass over the keys, keeping the best few in a small sorted array
+ * (a partial sort), never a sort of every key; keyListsOf remembers them per snapshot.
  */
 import { ALL_PROJECTS, type ApiKey, type BudgetPeriod, type OwnerType } from '../orq/api-key.js';
 import type { Snapshot } from '../snapshot.js';
