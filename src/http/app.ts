@@ -12,9 +12,10 @@ import type { WebConfig } from '../config/web-config.js';
 import type { Encoding } from '../exposition/exposition.js';
 import { CONTENT_TYPE } from '../exposition/text.js';
 import type { Logger } from '../log.js';
+import type { WorkspaceStatus } from '../workspace/status.js';
 import { basicAuthMiddleware, createBasicAuth, type BasicAuth } from './auth/basic-auth.js';
 import { acceptsGzip } from './encoding.js';
-import { landingPage, type WorkspaceStatus } from './landing.js';
+import { landingPage } from './landing.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {

@@ -5,7 +5,6 @@
  */
 import type { WorkspaceConfig } from '../config.js';
 import type { HealthMetrics } from '../exposition/health.js';
-import type { WorkspaceStatus } from '../http/landing.js';
 import { redactor, type Logger } from '../log.js';
 import { OrqClient, type ClientOptions } from '../orq/client.js';
 import { RefreshError } from '../orq/errors.js';
@@ -18,6 +17,7 @@ import { implausibility } from './plausible.js';
 import type { ProjectsCache } from './projects-cache.js';
 import { abandoned, refreshWorkspace, type Fetched, type RefreshOutcome, type Fetchers } from './refresh.js';
 import { SourceState } from './source-state.js';
+import { keyListsOf, type WorkspaceStatus } from './status.js';
 
 export interface WorkspaceSettings {
   readonly refreshIntervalMs: number;
@@ -129,12 +129,14 @@ export class Workspace {
   status(): WorkspaceStatus {
     const fetchedAt = this.#keys.fetchedAt;
     const error = this.#keys.lastError;
+    const snapshot = this.#snapshot;
     return {
       name: this.name,
       baseUrl: this.#redact(this.#config.baseUrl),
-      keys: this.#snapshot?.keys.length,
+      keys: snapshot?.keys.length,
       lastSuccess: fetchedAt === undefined ? undefined : new Date(fetchedAt * 1000).toISOString(),
       lastError: error === undefined ? undefined : this.#redact(error.message),
+      lists: snapshot === undefined ? undefined : keyListsOf(snapshot, this.#deps.now() / 1000),
     };
   }
 

@@ -169,6 +169,9 @@ describe('upstream text cannot escape its place', () => {
         project_scope: { kind: 'single', project_id: name },
         token_prefix: name,
         created_at: new Date(NOW).toISOString(),
+        // Expiring and spending, so each name is a row of both lists on /.
+        expires_at: new Date(NOW + (i + 1) * 86_400_000).toISOString(),
+        budget: { period: 3, amount: 100, token_limit: '1000000', usage: { amount: 50 + i, tokens: 0, requests: 0 } },
       }),
     );
     stack = await startStack({ keys, env: { ORQ_WORKSPACE: '<img src=x onerror=alert(1)> "ws" \\' } });
@@ -182,13 +185,18 @@ describe('upstream text cannot escape its place', () => {
     expect(text).toContain('workspace="<img src=x onerror=alert(1)> \\"ws\\" \\\\"');
 
     // The upstream's error message is shown on / as the last error: it must stay text.
-    stack.simulator.inject({ kind: 'status', status: 403, body: errorBody('message', 'x', '<script>alert("owned")</script>') });
+    // Twice: a 403 on the first page is first taken for a key list refusing include_budget, and asked again without it.
+    stack.simulator.inject({ kind: 'status', status: 403, body: errorBody('message', 'x', '<script>alert("owned")</script>'), times: 2 });
     await stack.exporter.refreshAll();
     const landing = await page(`${stack.exporter.url}/`);
     expect(landing).not.toContain('<script>');
     expect(landing).not.toContain('<img');
     expect(landing).toContain('&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;');
     expect(landing).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // Key names are cells of both lists, escaped.
+    expect(landing.split('<tr><td>&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;</td>')).toHaveLength(3);
+    expect(landing.split('<tr><td>it&#39;s &lt;b&gt;&amp;amp;&lt;/b&gt;</td>')).toHaveLength(3);
+    expect(landing).not.toContain('<b>');
     expect(valueOf(await stack.metrics(), 'orq_exporter_refresh_errors_total', { reason: 'auth' })).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import type { WebConfig } from '../../src/config/web-config.js';
 import type { Encoding } from '../../src/exposition/exposition.js';
 import { allowHeader, createApp, type AppDeps } from '../../src/http/app.js';
 import type { BasicAuth } from '../../src/http/auth/basic-auth.js';
-import type { WorkspaceStatus } from '../../src/http/landing.js';
+import type { WorkspaceStatus } from '../../src/workspace/status.js';
 import { silentLogger } from '../../src/log.js';
 
 const TEXT = '# HELP a b\n# TYPE a gauge\na 1\n';
