@@ -11,7 +11,7 @@ import { readSources } from './config/sources.js';
 import { wholeNumber } from './config/values.js';
 import { startExporter } from './exporter.js';
 import { createLogger } from './log.js';
-import { generateKeys, startSimulator } from './simulator/index.js';
+import { generateWorkspace, startSimulator, type SimKey } from './simulator/index.js';
 import { VERSION } from './version.js';
 
 const PROGRAM = 'npm run demo --';
@@ -59,8 +59,10 @@ async function demo(): Promise<void> {
     return;
   }
 
-  const token = `demo-${randomBytes(12).toString('hex')}`;
-  const simulator = await startSimulator({ keys: generateKeys({ count, seed, now: Date.now() }), token });
+  const now = Date.now();
+  const workspace = generateWorkspace({ count, seed, now });
+  const token = demoToken(workspace.keys, now);
+  const simulator = await startSimulator({ ...workspace, token });
   const result = loadConfig({
     env: {
       LISTEN_ADDRESS: '127.0.0.1',
@@ -101,3 +103,14 @@ async function demo(): Promise<void> {
 }
 
 void demo();
+
+/**
+ * A token in orq.ai's form naming one of the workspace's own long-lived service-account keys,
+ * so the demo shows the exporter's own key as production does (orq_exporter_api_key_info).
+ */
+function demoToken(keys: readonly SimKey[], now: number): string {
+  const secret = randomBytes(12).toString('hex');
+  const lasting = (k: SimKey): boolean => k.expires_at === null || Date.parse(k.expires_at) > now + 90 * 86_400_000;
+  const own = keys.find((k) => k.status === 1 && k.owner.kind === 'service_account' && lasting(k));
+  return own === undefined ? `demo-${secret}` : `sk-orq-${own.api_key_id}-${secret}`;
+}

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveProjects, generateKeys, type SimKey } from '../../src/simulator/index.js';
+import { generateWorkspace, keyBudgetRecord, type SimBudgetRecord, type SimKey, type SimProject } from '../../src/simulator/index.js';
 
 /** Debian's chromium, found on PATH as .ci/run checks for it; CHROMIUM names another binary. */
 const CHROMIUM = process.env['CHROMIUM'] ?? onPath('chromium');
@@ -32,7 +32,9 @@ const profile = mkdtempSync(join(tmpdir(), 'chromium-'));
 let demo: ChildProcessWithoutNullStreams | undefined;
 let landingUrl = '';
 /** Generated here just before the demo started, so the same keys with expiries a moment apart. */
-let keys: SimKey[] = [];
+let keys: readonly SimKey[] = [];
+let projects: readonly SimProject[] = [];
+let extraBudgets: readonly SimBudgetRecord[] = [];
 let generatedAt = 0;
 
 function onPath(name: string): string | undefined {
@@ -81,7 +83,7 @@ function text(html: string): string {
   return html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, '\u00a0').replace(/&amp;/g, '&');
 }
 
-/** A key's project as the page names it, from the simulator's projects (derived from the keys, as the demo serves them). */
+/** A key's project as the page names it, from the simulated workspace's projects (as the demo serves them). */
 function projectOf(key: SimKey, names: ReadonlyMap<string, string>): string {
   return key.project_scope.kind === 'all' ? 'all projects' : (names.get(key.project_scope.project_id) ?? key.project_scope.project_id);
 }
@@ -92,7 +94,7 @@ beforeAll(async () => {
   }
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   generatedAt = Date.now();
-  keys = generateKeys({ count: KEYS, seed: SEED, now: generatedAt });
+  ({ keys, projects, extraBudgets } = generateWorkspace({ count: KEYS, seed: SEED, now: generatedAt }));
   const child = spawn(process.execPath, [DEMO], {
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', DEMO_KEYS: String(KEYS), DEMO_SEED: String(SEED), LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -118,7 +120,7 @@ describe('the demo\'s landing page in headless chromium', () => {
     expect(dom).toContain('<h2>Workspace demo</h2>');
     expect(dom).not.toMatch(/<script/i);
 
-    const names = new Map(deriveProjects(keys).map((p) => [p.project_id, p.name]));
+    const names = new Map(projects.map((p) => [p.project_id, p.name]));
     // Active keys whose expiry is still ahead, soonest first; already-expired ones are not listed.
     const expiring = keys
       .filter((k) => k.status === 1 && k.expires_at !== null && Date.parse(k.expires_at) > generatedAt)
@@ -137,13 +139,19 @@ describe('the demo\'s landing page in headless chromium', () => {
       expect(Math.abs(Number(cells[2]) - expected)).toBeLessThanOrEqual(0.05 + (5 * 60_000) / DAY_MS);
     });
 
-    // Per active key, its budget's closest dimension to the limit (spent / limit), highest first.
+    // Per active key, the budget and dimension closest to its limit (spent / limit), highest
+    // first, over every budget /v2/budgets holds for that key: its own and any second one.
+    const keyBudgets = (k: SimKey): SimBudgetRecord[] => [
+      ...[keyBudgetRecord(k)].filter((r): r is SimBudgetRecord => r !== null),
+      ...extraBudgets.filter((r) => r.scope?.kind === 'api_key' && r.scope.api_key_id === k.api_key_id),
+    ];
     const closest = keys
       .flatMap((k) => {
-        const b = k.budget;
-        if (k.status !== 1 || b === null || b.is_active === false || b.usage === undefined) return [];
-        const ratios = [b.amount > 0 ? b.usage.amount / b.amount : 0, Number(b.token_limit) > 0 ? b.usage.tokens / Number(b.token_limit) : 0];
-        const ratio = Math.max(...ratios);
+        if (k.status !== 1) return [];
+        const ratios = keyBudgets(k)
+          .filter((b) => b.is_active)
+          .flatMap((b) => [b.amount !== null && b.amount > 0 ? b.usage.amount / b.amount : 0, b.token_limit !== null && b.token_limit > 0 ? b.usage.tokens / b.token_limit : 0]);
+        const ratio = Math.max(0, ...ratios);
         return ratio > 0 ? [{ key: k, ratio }] : [];
       })
       .sort((a, b) => b.ratio - a.ratio || (a.key.name < b.key.name ? -1 : a.key.name > b.key.name ? 1 : 0))
