@@ -8,6 +8,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { RefreshError, reasonForStatus, upstreamMessage } from './errors.js';
 import { RateLimitWindow, MAX_RATE_LIMIT_WAIT_MS, retryAfterMs, type Headers } from './rate-limit.js';
+import { asSupplier, type TokenSupplier } from './token.js';
 import { classify, readJson, readText, type BodyLimits } from './response.js';
 
 /** What the client reads; also the `endpoint` label of the request counter. */
@@ -20,7 +21,8 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 export interface TransportOptions {
   readonly baseUrl: string;
-  readonly token: string;
+  /** A fixed token, or one read anew as its file is rotated. */
+  readonly token: string | TokenSupplier;
   readonly requestTimeoutMs: number;
   readonly maxRetries: number;
   readonly backoffBaseMs?: number | undefined;
@@ -58,10 +60,12 @@ export class Transport {
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #window = new RateLimitWindow();
+  readonly #token: TokenSupplier;
   #requests = 0;
 
   constructor(options: TransportOptions) {
     this.#options = options;
+    this.#token = asSupplier(options.token);
     const url = new URL(options.baseUrl);
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
@@ -101,18 +105,21 @@ export class Transport {
   }
 
   async #getJson(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<unknown> {
-    // undici never settles a request whose header it cannot write: refuse before dispatching.
-    if (!HEADER_SAFE.test(this.#options.token)) {
-      throw new RefreshError('auth', 'the API token holds characters an HTTP header cannot carry (only visible ASCII)');
-    }
     const path = `${this.#basePath}${pathAndQuery}`;
+    /** A 401 is retried once, at once, when the token changed since the request was sent. */
+    let retriedWithNewToken = false;
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = attempt < this.#options.maxRetries;
       await this.#waitForWindow(signal);
+      const token = this.#token.current();
+      // undici never settles a request whose header it cannot write: refuse before dispatching.
+      if (!HEADER_SAFE.test(token)) {
+        throw new RefreshError('auth', 'the API token holds characters an HTTP header cannot carry (only visible ASCII)');
+      }
       const started = performance.now();
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.#request(path, signal);
+        response = await this.#request(path, token, signal);
       } catch (error) {
         const failure = classify(error, signal);
         this.#options.onRequest?.(endpoint, failure.reason === 'timeout' ? 'timeout' : 'error');
@@ -144,6 +151,13 @@ export class Transport {
       // Redacted before upstreamMessage shortens it: a token cut in half would escape redaction.
       const body = this.#options.redact(await readText(response, MAX_ERROR_BODY_BYTES).catch(() => ''));
       const failure = new RefreshError(reasonForStatus(status), describeStatus(endpoint, status, upstreamMessage(body)), status);
+      // A rotated token file: the 401 answered the old token. Looking at the file on a 401 (not
+      // only once per refresh) makes a rotation that raced the refresh cost no failed refresh.
+      if (status === 401 && !retriedWithNewToken && (this.#token.recheck() || this.#token.current() !== token)) {
+        retriedWithNewToken = true;
+        this.#options.debug?.('upstream refused the token and the token file has changed; retrying with the new token', { endpoint });
+        continue;
+      }
       const retryable = status === 429 || status >= 500;
       let serverWait: number | undefined;
       if (retryable) {
@@ -159,14 +173,14 @@ export class Transport {
     }
   }
 
-  #request(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  #request(path: string, token: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     this.#requests++;
     return this.#dispatcher.request({
       origin: this.#origin,
       path,
       method: 'GET',
       headers: {
-        authorization: `Bearer ${this.#options.token}`,
+        authorization: `Bearer ${token}`,
         accept: 'application/json',
         'user-agent': this.#options.userAgent,
       },
