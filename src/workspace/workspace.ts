@@ -69,6 +69,8 @@ export class Workspace {
   readonly #keys = new SourceState<Snapshot['keys']>(Number.POSITIVE_INFINITY);
   readonly #budgets: SourceState<ReadonlyMap<string, readonly KeyBudget[]>>;
   #snapshot: Snapshot | undefined;
+  /** Once stopped, a request still unwinding must not bring back series a reload removed. */
+  #stopped = false;
   #projectsUp: boolean | undefined;
   #projectsError: RefreshError | undefined;
 
@@ -99,7 +101,9 @@ export class Workspace {
       backoffBaseMs: deps.backoffBaseMs,
       userAgent: `orq-api-keys-exporter/${VERSION}`,
       redact: this.#redact,
-      onRequest: (endpoint, code) => deps.health.recordApiRequest(config.name, endpoint, code),
+      onRequest: (endpoint, code) => {
+        if (!this.#stopped) deps.health.recordApiRequest(config.name, endpoint, code);
+      },
       debug: (msg, fields) => deps.logger.debug(msg, { workspace: config.name, ...fields }),
       now: deps.now,
       connect: deps.connect,
@@ -157,6 +161,7 @@ export class Workspace {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.#poller.stop();
     await this.#client.close();
   }
