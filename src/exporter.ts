@@ -115,7 +115,17 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   const reloader =
     reloadConfig === undefined
       ? undefined
-      : createReloader({ load: reloadConfig, apply: (next) => reload(next), record: (ok) => health.recordReload(ok, now() / 1000), logger, redact: secrets });
+      : createReloader({
+          load: reloadConfig,
+          apply: (next) => reload(next),
+          record: (ok) => {
+            health.recordReload(ok, now() / 1000);
+            // The next scrape shows it, rather than the second's cached render.
+            exposition.invalidate();
+          },
+          logger,
+          redact: secrets,
+        });
   const app = createApp({
     metricsBody: (e) => exposition.body(e),
     workspaces: () => set.statuses(),
