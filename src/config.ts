@@ -159,7 +159,7 @@ function loadWorkspaces(input: ConfigInput, sources: SettingSources, readFile: R
   const name = raw('ORQ_WORKSPACE')!;
   if (name.length > MAX_WORKSPACE_NAME) fail('ORQ_WORKSPACE')(`must be at most ${MAX_WORKSPACE_NAME} characters (got ${name.length})`);
   if (token === undefined || defaultBaseUrl === undefined) return undefined;
-  return [{ name, token, baseUrl: defaultBaseUrl, projectId: raw('ORQ_PROJECT_ID') }];
+  return [{ name, token, tokenFile: raw('ORQ_API_KEY_FILE'), baseUrl: defaultBaseUrl, projectId: raw('ORQ_PROJECT_ID') }];
 }
 
 function readToken(sources: SettingSources, readFile: ReadFile, problems: Problems): string | undefined {

@@ -13,6 +13,18 @@ export interface Logger {
   info(msg: string, fields?: Fields): void;
   warn(msg: string, fields?: Fields): void;
   error(msg: string, fields?: Fields): void;
+  /**
+   * Redacts this secret too from now on: a token read after start (a reload, a rotated token
+   * file). Optional, so loggers that redact nothing (tests, silentLogger) need not have it.
+   */
+  addSecret?(secret: string): void;
+}
+
+/** Replaces every secret it knows in a text; learns more with add(). */
+export interface Redactor {
+  (text: string): string;
+  /** Old secrets are kept: a token that was rotated out is still a secret. */
+  add(secret: string): void;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -34,7 +46,7 @@ export function createLogger(options: LoggerOptions): Logger {
     const entry = { time: new Date(now()).toISOString(), level, msg, ...fields };
     write(`${redact(JSON.stringify(entry, errorReplacer))}\n`);
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), addSecret: (secret) => redact.add(secret) };
 }
 
 /**
@@ -42,14 +54,20 @@ export function createLogger(options: LoggerOptions): Logger {
  * secrets of a token's length are looked for (the rule start-up enforces, config/tokens.ts):
  * a one-character "secret" would turn "exporter started" into "e[REDACTED]porter started".
  */
-export function redactor(secrets: readonly string[]): (text: string) => string {
-  const spellings = [...new Set(secrets.filter(isPlausibleToken).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
-  if (spellings.length === 0) return (text) => text;
-  return (text) => {
+export function redactor(secrets: readonly string[]): Redactor {
+  const spellings = new Set<string>();
+  const add = (secret: string): void => {
+    if (!isPlausibleToken(secret)) return;
+    spellings.add(secret);
+    spellings.add(JSON.stringify(secret).slice(1, -1));
+  };
+  for (const secret of secrets) add(secret);
+  const redact = (text: string): string => {
     let out = text;
     for (const secret of spellings) out = out.split(secret).join(REDACTED);
     return out;
   };
+  return Object.assign(redact, { add });
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {

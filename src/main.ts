@@ -2,7 +2,7 @@
 /** Process wiring: settings, the exporter, signals and exit codes. */
 import { helpText, loadConfig } from './config.js';
 import { listenFailure } from './config/listen.js';
-import { startExporter } from './exporter.js';
+import { startExporter, type RunningExporter } from './exporter.js';
 import { createLogger, redactor } from './log.js';
 import { VERSION } from './version.js';
 
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     process.exitCode = EXIT_CONFIG;
     return;
   }
+  const argv = process.argv.slice(2);
   const { config, listenLabels } = result;
   const tokens = config.workspaces.map((w) => w.token);
   const logger = createLogger({ level: config.logLevel, secrets: tokens });
@@ -38,9 +39,15 @@ async function main(): Promise<void> {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
-  let exporter;
+  let exporter: RunningExporter | undefined;
+  // Installed before the exporter starts: Node.js exits on a SIGHUP nobody listens to.
+  process.on('SIGHUP', () => {
+    if (exporter === undefined) logger.warn('SIGHUP before the exporter started; nothing reloaded');
+    else void exporter.reloadConfig('SIGHUP');
+  });
   try {
-    exporter = await startExporter(config, { logger });
+    // The same environment and arguments, read again with the files they name (rules in reload.ts).
+    exporter = await startExporter(config, { logger, reloadConfig: () => loadConfig({ env: process.env, argv }) });
   } catch (error) {
     // An address or port that cannot be used is a setting to change, said like the others.
     // Exit rather than return: the workspaces' clients were built before the listen failed.
@@ -52,6 +59,7 @@ async function main(): Promise<void> {
     logger.error('could not start', { error });
     process.exit(1);
   }
+  const running: RunningExporter = exporter;
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -63,7 +71,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, STOP_GRACE_MS);
     force.unref();
-    exporter.stop().then(
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error('stop failed', { error });

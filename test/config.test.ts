@@ -108,7 +108,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'DEBUG',
     });
     expect(config).toEqual({
-      workspaces: [{ name: 'acme-prod', token: TOKEN, baseUrl: 'http://127.0.0.1:8080/orq', projectId: 'proj_1' }],
+      workspaces: [{ name: 'acme-prod', token: TOKEN, tokenFile: '/secrets/token', baseUrl: 'http://127.0.0.1:8080/orq', projectId: 'proj_1' }],
       refreshIntervalMs: 10_000,
       requestTimeoutMs: 1_500,
       refreshTimeoutMs: 60_000,
@@ -256,7 +256,7 @@ describe('loadConfig with ORQ_WORKSPACES_FILE', () => {
   it('polls every workspace listed, each with its own token, URL and project', () => {
     const config = configOf({ ORQ_WORKSPACES_FILE: '/etc/workspaces.yml', ORQ_KEY_STAGING: STAGING, ORQ_BASE_URL: 'https://api.orq.ai/' });
     expect(config.workspaces).toEqual([
-      { name: 'acme-prod', token: TOKEN, baseUrl: 'https://api.orq.ai', projectId: undefined },
+      { name: 'acme-prod', token: TOKEN, tokenFile: '/secrets/token', baseUrl: 'https://api.orq.ai', projectId: undefined },
       { name: 'acme-staging', token: STAGING, baseUrl: 'https://orq.internal.example', projectId: 'proj_9' },
     ]);
   });

@@ -42,3 +42,22 @@ describe('redactor', () => {
     expect(JSON.parse(lines[0]!).msg).toBe('exporter started');
   });
 });
+
+describe('secrets learnt after start', () => {
+  it('are redacted from then on, and the old ones still are', () => {
+    const lines: string[] = [];
+    const before = 'sk-orq-before-rotation-0123456789';
+    const after = 'sk-orq-after-rotation-9876543210';
+    const log = createLogger({ level: 'info', secrets: [before], write: (l) => lines.push(l), now: () => 0 });
+    log.addSecret?.(after);
+    log.info(`${before} and ${after}`);
+    expect(JSON.parse(lines[0]!).msg).toBe('[REDACTED] and [REDACTED]');
+  });
+
+  it('are learnt by a redactor too, short ones ignored', () => {
+    const redact = redactor([]);
+    redact.add('e');
+    redact.add('sk-orq-learnt-later-0123456789');
+    expect(redact('e sk-orq-learnt-later-0123456789')).toBe('e [REDACTED]');
+  });
+});

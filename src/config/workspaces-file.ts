@@ -19,6 +19,11 @@ import type { Fail } from './values.js';
 export interface WorkspaceConfig {
   readonly name: string;
   readonly token: string;
+  /**
+   * The file the token was read from (ORQ_API_KEY_FILE, api_key_file): watched, so a rotated
+   * token is used without a restart. Undefined for a token given as a value.
+   */
+  readonly tokenFile?: string | undefined;
   readonly baseUrl: string;
   readonly projectId: string | undefined;
 }
@@ -115,11 +120,12 @@ function read(input: WorkspacesFileInput, failAt: At, secret: (token: string) =>
       else names.set(name, i);
     }
     const token = readToken(entry, input, at, secret);
+    const tokenFile = stringField(entry, 'api_key_file', () => () => undefined, false);
     const rawUrl = stringField(entry, 'base_url', at, false);
     const baseUrl = rawUrl === undefined ? input.defaultBaseUrl : parseBaseUrl(rawUrl, at('base_url'));
     const projectId = stringField(entry, 'project_id', at, false);
     if (name !== undefined && token !== undefined && baseUrl !== undefined) {
-      workspaces.push({ name, token, baseUrl, projectId });
+      workspaces.push({ name, token, tokenFile, baseUrl, projectId });
     }
   });
   return workspaces;

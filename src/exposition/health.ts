@@ -31,6 +31,8 @@ export interface HealthMetricsOptions {
   readonly refreshIntervalSeconds: number;
   readonly build: { readonly version: string; readonly revision: string };
   readonly processMetrics?: boolean | undefined;
+  /** Wall clock in ms: when the configuration was loaded at start. */
+  readonly now?: (() => number) | undefined;
 }
 
 export interface HealthMetrics {
@@ -40,6 +42,12 @@ export interface HealthMetrics {
   recordApiRequest(workspace: string, endpoint: string, code: string): void;
   /** The key the workspace is polled with, or undefined when its token does not name one. */
   recordOwnKey(workspace: string, apiKeyId: string | undefined): void;
+  /** A workspace added by a reload: its series exist from the next scrape, as at start. */
+  addWorkspace(workspace: string): void;
+  /** A workspace removed by a reload: every series of it goes, so none lingers with stale values. */
+  forget(workspace: string): void;
+  /** How a configuration reload ended; `at` is Unix seconds. */
+  recordReload(ok: boolean, at: number): void;
 }
 
 export function createHealthMetrics(options: HealthMetricsOptions): HealthMetrics {
@@ -68,9 +76,17 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
   const ownKey = gauge(families.ownKey);
   const ownKeys = new Map<string, string>();
   const build = gauge(families.buildInfo);
+  const reloadOk = gauge(families.configReloadSuccessful);
+  const reloadOkAt = gauge(families.configReloadSuccessTimestamp);
+  /** The endpoint and code of every request series, per workspace, to remove them all on forget. */
+  const requestLabels = new Map<string, Map<string, { endpoint: string; code: string }>>();
+  const sources = options.sources ?? SOURCES;
 
   build.set({ version: options.build.version, revision: options.build.revision, nodejs_version: process.version }, 1);
-  for (const workspace of options.workspaces) {
+  // Loading the configuration at start counts as its first successful load, as in Prometheus.
+  reloadOk.set(1);
+  reloadOkAt.set((options.now ?? Date.now)() / 1000);
+  const addWorkspace = (workspace: string): void => {
     // Every series exists from the first scrape, so rate() and absent() behave from the start.
     success.set({ workspace }, 0);
     successAt.set({ workspace }, 0);
@@ -79,17 +95,29 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
     duration.zero({ workspace });
     for (const reason of REFRESH_ERROR_REASONS) errors.inc({ workspace, reason }, 0);
     for (const reason of SKIP_REASONS) skipped.inc({ workspace, reason }, 0);
-    for (const source of options.sources ?? SOURCES) {
+    for (const source of sources) {
       sourceUp.set({ workspace, source }, 0);
       sourceSuccessAt.set({ workspace, source }, 0);
     }
-  }
+  };
+  for (const workspace of options.workspaces) addWorkspace(workspace);
   if (options.processMetrics !== false) {
     collectDefaultMetrics({ register: options.registry });
     // Gauges named *_total break the naming rules promtool checks; the same values are
     // published without the suffix (nodejs_active_handles and so on).
     for (const name of MISNAMED_DEFAULT_METRICS) options.registry.removeSingleMetric(name);
   }
+
+  const recordOwnKey = (workspace: string, apiKeyId: string | undefined): void => {
+    // A rotated token may name another key: the old series goes, never two at once.
+    const previous = ownKeys.get(workspace);
+    if (previous !== undefined) ownKey.remove({ workspace, api_key_id: previous });
+    ownKeys.delete(workspace);
+    if (apiKeyId !== undefined) {
+      ownKey.set({ workspace, api_key_id: apiKeyId }, 1);
+      ownKeys.set(workspace, apiKeyId);
+    }
+  };
 
   return {
     recordRefresh(result) {
@@ -113,16 +141,27 @@ export function createHealthMetrics(options: HealthMetricsOptions): HealthMetric
     },
     recordApiRequest(workspace, endpoint, code) {
       requests.inc({ workspace, endpoint, code });
+      let seen = requestLabels.get(workspace);
+      if (seen === undefined) requestLabels.set(workspace, (seen = new Map()));
+      seen.set(`${endpoint}\u0000${code}`, { endpoint, code });
     },
-    recordOwnKey(workspace, apiKeyId) {
-      // A rotated token may name another key: the old series goes, never two at once.
-      const previous = ownKeys.get(workspace);
-      if (previous !== undefined) ownKey.remove({ workspace, api_key_id: previous });
-      ownKeys.delete(workspace);
-      if (apiKeyId !== undefined) {
-        ownKey.set({ workspace, api_key_id: apiKeyId }, 1);
-        ownKeys.set(workspace, apiKeyId);
+    recordOwnKey,
+    addWorkspace,
+    forget(workspace) {
+      for (const metric of [success, successAt, endedAt, interval, duration]) metric.remove({ workspace });
+      for (const reason of REFRESH_ERROR_REASONS) errors.remove({ workspace, reason });
+      for (const reason of SKIP_REASONS) skipped.remove({ workspace, reason });
+      for (const source of SOURCES) {
+        sourceUp.remove({ workspace, source });
+        sourceSuccessAt.remove({ workspace, source });
       }
+      for (const labels of requestLabels.get(workspace)?.values() ?? []) requests.remove({ workspace, ...labels });
+      requestLabels.delete(workspace);
+      recordOwnKey(workspace, undefined);
+    },
+    recordReload(ok, at) {
+      reloadOk.set(ok ? 1 : 0);
+      if (ok) reloadOkAt.set(at);
     },
   };
 }

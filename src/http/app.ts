@@ -1,5 +1,5 @@
 /**
- * The Hono app: /metrics, /healthz, /readyz and /, behind the web config's security headers
+ * The Hono app: /metrics (or WEB_TELEMETRY_PATH), /healthz, /readyz, / and /-/reload, behind the web config's security headers
  * and basic auth. It knows nothing of the orq API; it reads the exposition and the
  * workspaces' status through the functions it is given, so tests drive it with app.request()
  * and no socket. Production, the tests and the benchmark all build it here and serve it with
@@ -23,11 +23,24 @@ export interface AppDeps {
   readonly workspaces: () => readonly WorkspaceStatus[];
   readonly version: string;
   readonly logger: Logger;
-  /** Basic auth and security headers for every route (TLS is the server's part). */
-  readonly webConfig?: WebConfig;
-  /** Checks webConfig's users; made from them when absent. Pass one to close its worker on stop. */
-  readonly basicAuth?: BasicAuth;
+  /**
+   * Basic auth and security headers for every route (TLS is the server's part); a function
+   * when the web config may be reloaded, asked at every request.
+   */
+  readonly webConfig?: WebConfig | (() => WebConfig | undefined);
+  /**
+   * Checks the users; made from a fixed webConfig's when absent. Pass one to close its worker
+   * on stop; a function (with a function webConfig) to follow reloads: undefined, no auth.
+   */
+  readonly basicAuth?: BasicAuth | (() => BasicAuth | undefined);
+  /** Where the metrics are served (WEB_TELEMETRY_PATH); /metrics by default. */
+  readonly metricsPath?: string;
+  /** Reloads the configuration for POST /-/reload; undefined answers 403, as Prometheus does without --web.enable-lifecycle. */
+  readonly reload?: () => Promise<ReloadAnswer>;
 }
+
+/** How a reload went: refused, with one line per problem (never a token). */
+export type ReloadAnswer = { readonly ok: true } | { readonly ok: false; readonly errors: readonly string[] };
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -45,11 +58,24 @@ export interface Route {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const web = deps.webConfig;
-  if (web !== undefined && Object.keys(web.headers).length > 0) app.use('*', securityHeaders(web.headers));
-  if (web !== undefined && web.users.size > 0) app.use('*', basicAuthMiddleware(deps.basicAuth ?? createBasicAuth(web.users)));
+  if (typeof web === 'function') {
+    app.use('*', securityHeaders(() => web()?.headers ?? {}));
+  } else if (web !== undefined && Object.keys(web.headers).length > 0) {
+    app.use('*', securityHeaders(web.headers));
+  }
+  if (typeof deps.basicAuth === 'function') {
+    const current = deps.basicAuth;
+    app.use('*', async (c, next) => {
+      const auth = current();
+      return auth === undefined ? next() : basicAuthMiddleware(auth)(c, next);
+    });
+  } else if (typeof web !== 'function' && web !== undefined && web.users.size > 0) {
+    app.use('*', basicAuthMiddleware(deps.basicAuth ?? createBasicAuth(web.users)));
+  }
 
   mountRoutes(app, [
-    { path: '/metrics', methods: ['GET'], handler: (c) => serveMetrics(c, deps) },
+    { path: deps.metricsPath ?? '/metrics', methods: ['GET'], handler: (c) => serveMetrics(c, deps) },
+    { path: '/-/reload', methods: ['POST'], handler: (c) => reload(c, deps) },
     { path: '/healthz', methods: ['GET'], handler: (c) => c.text('ok\n') },
     { path: '/readyz', methods: ['GET'], handler: (c) => readiness(c, deps.workspaces()) },
     { path: '/', methods: ['GET'], handler: async (c) => c.html(await landingPage(deps.version, deps.workspaces())) },
@@ -107,6 +133,14 @@ async function serveMetrics(c: Context, deps: AppDeps): Promise<Response> {
   for (const chunk of chunks) outgoing.write(chunk);
   outgoing.end();
   return RESPONSE_ALREADY_SENT;
+}
+
+async function reload(c: Context, deps: AppDeps): Promise<Response> {
+  if (deps.reload === undefined) return c.text('Lifecycle API is not enabled.\n', 403);
+  const result = await deps.reload();
+  if (result.ok) return c.text('configuration reloaded\n');
+  // The running configuration stays; one line per problem says what to fix in the files.
+  return c.text(`${result.errors.join('\n')}\n`, 500);
 }
 
 function readiness(c: Context, workspaces: readonly WorkspaceStatus[]): Response {

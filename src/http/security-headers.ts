@@ -5,10 +5,11 @@
  */
 import type { MiddlewareHandler } from 'hono';
 
-export function securityHeaders(headers: Readonly<Record<string, string>>): MiddlewareHandler {
-  const entries = Object.entries(headers);
+/** The headers, or a function giving the current ones: a reloaded web config applies to later requests. */
+export function securityHeaders(headers: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>)): MiddlewareHandler {
+  const fixed = typeof headers === 'function' ? undefined : Object.entries(headers);
   return async (c, next) => {
-    for (const [name, value] of entries) c.header(name, value);
+    for (const [name, value] of fixed ?? Object.entries((headers as () => Readonly<Record<string, string>>)())) c.header(name, value);
     await next();
   };
 }

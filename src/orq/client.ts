@@ -11,6 +11,7 @@ import type { KeyBudget } from './budget.js';
 import { RefreshError } from './errors.js';
 import { walkPages, type WalkEnd, type WalkSummary } from './pagination.js';
 import type { Project } from './project.js';
+import { asSupplier, type TokenSupplier } from './token.js';
 import { Transport, type BodyLimits, type Endpoint } from './transport.js';
 import { apiKeyId, parseApiKey } from './wire/api-key.js';
 import { budgetId, parseKeyBudget, type BudgetSkip } from './wire/budget.js';
@@ -32,7 +33,8 @@ const INCLUDE_BUDGET_RETRY_MS = 60 * 60_000;
 
 export interface ClientOptions {
   readonly baseUrl: string;
-  readonly token: string;
+  /** A fixed token, or one read anew as its file is rotated. */
+  readonly token: string | TokenSupplier;
   readonly projectId?: string | undefined;
   readonly requestTimeoutMs: number;
   readonly maxRetries: number;
@@ -84,6 +86,7 @@ export class OrqClient {
   readonly #options: ClientOptions;
   readonly #transport: Transport;
   readonly #redact: (text: string) => string;
+  readonly #token: TokenSupplier;
   readonly #maxKeys: number;
   /**
    * When the key list last refused include_budget (budgets are optional, keys are not): it is
@@ -94,9 +97,10 @@ export class OrqClient {
 
   constructor(options: ClientOptions) {
     this.#options = options;
-    this.#redact = options.redact ?? redactor([options.token]);
+    this.#token = asSupplier(options.token);
+    this.#redact = options.redact ?? redactor([this.#token.current()]);
     this.#maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
-    this.#transport = new Transport({ ...options, redact: this.#redact });
+    this.#transport = new Transport({ ...options, token: this.#token, redact: this.#redact });
   }
 
   async close(): Promise<void> {
@@ -246,7 +250,7 @@ export class OrqClient {
   }
 
   #holdsToken(value: string): boolean {
-    return value.includes(this.#options.token);
+    return value.includes(this.#token.current());
   }
 }
 

@@ -8,7 +8,8 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { RefreshError, reasonForStatus, upstreamMessage } from './errors.js';
 import { RateLimitWindow, MAX_RATE_LIMIT_WAIT_MS, retryAfterMs, type Headers } from './rate-limit.js';
-import { ListItemCounter } from './wire/item-count.js';
+import { asSupplier, type TokenSupplier } from './token.js';
+import { classify, readJson, readText, type BodyLimits } from './response.js';
 
 /** What the client reads; also the `endpoint` label of the request counter. */
 export const ENDPOINTS = ['api_keys', 'budgets', 'projects'] as const;
@@ -20,7 +21,8 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 export interface TransportOptions {
   readonly baseUrl: string;
-  readonly token: string;
+  /** A fixed token, or one read anew as its file is rotated. */
+  readonly token: string | TokenSupplier;
   readonly requestTimeoutMs: number;
   readonly maxRetries: number;
   readonly backoffBaseMs?: number | undefined;
@@ -42,13 +44,6 @@ export interface TransportOptions {
   readonly connect?: { readonly ca?: string | Buffer; readonly lookup?: LookupFunction } | undefined;
 }
 
-/** Bounds on one answer, so a hostile upstream cannot make one body cost unbounded memory. */
-export interface BodyLimits {
-  readonly maxBytes: number;
-  /** Records a list body may hold; counted on the bytes before JSON.parse builds them. */
-  readonly maxItems: number;
-}
-
 /** Why each status is worth a sentence of its own, per endpoint. */
 const FORBIDDEN: Readonly<Record<Endpoint, string>> = {
   api_keys: 'upstream forbids listing keys with this token (403; a workspace management key is needed)',
@@ -65,10 +60,12 @@ export class Transport {
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #window = new RateLimitWindow();
+  readonly #token: TokenSupplier;
   #requests = 0;
 
   constructor(options: TransportOptions) {
     this.#options = options;
+    this.#token = asSupplier(options.token);
     const url = new URL(options.baseUrl);
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
@@ -108,18 +105,21 @@ export class Transport {
   }
 
   async #getJson(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<unknown> {
-    // undici never settles a request whose header it cannot write: refuse before dispatching.
-    if (!HEADER_SAFE.test(this.#options.token)) {
-      throw new RefreshError('auth', 'the API token holds characters an HTTP header cannot carry (only visible ASCII)');
-    }
     const path = `${this.#basePath}${pathAndQuery}`;
+    /** A 401 is retried once, at once, when the token changed since the request was sent. */
+    let retriedWithNewToken = false;
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = attempt < this.#options.maxRetries;
       await this.#waitForWindow(signal);
+      const token = this.#token.current();
+      // undici never settles a request whose header it cannot write: refuse before dispatching.
+      if (!HEADER_SAFE.test(token)) {
+        throw new RefreshError('auth', 'the API token holds characters an HTTP header cannot carry (only visible ASCII)');
+      }
       const started = performance.now();
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.#request(path, signal);
+        response = await this.#request(path, token, signal);
       } catch (error) {
         const failure = classify(error, signal);
         this.#options.onRequest?.(endpoint, failure.reason === 'timeout' ? 'timeout' : 'error');
@@ -151,6 +151,13 @@ export class Transport {
       // Redacted before upstreamMessage shortens it: a token cut in half would escape redaction.
       const body = this.#options.redact(await readText(response, MAX_ERROR_BODY_BYTES).catch(() => ''));
       const failure = new RefreshError(reasonForStatus(status), describeStatus(endpoint, status, upstreamMessage(body)), status);
+      // A rotated token file: the 401 answered the old token. Looking at the file on a 401 (not
+      // only once per refresh) makes a rotation that raced the refresh cost no failed refresh.
+      if (status === 401 && !retriedWithNewToken && (this.#token.recheck() || this.#token.current() !== token)) {
+        retriedWithNewToken = true;
+        this.#options.debug?.('upstream refused the token and the token file has changed; retrying with the new token', { endpoint });
+        continue;
+      }
       const retryable = status === 429 || status >= 500;
       let serverWait: number | undefined;
       if (retryable) {
@@ -166,14 +173,14 @@ export class Transport {
     }
   }
 
-  #request(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  #request(path: string, token: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     this.#requests++;
     return this.#dispatcher.request({
       origin: this.#origin,
       path,
       method: 'GET',
       headers: {
-        authorization: `Bearer ${this.#options.token}`,
+        authorization: `Bearer ${token}`,
         accept: 'application/json',
         'user-agent': this.#options.userAgent,
       },
@@ -233,82 +240,5 @@ function describeStatus(endpoint: Endpoint, status: number, message: string): st
   return `upstream answered ${status}${detail}`;
 }
 
-/**
- * The body as JSON, within the limits: bytes counted as they arrive (never held whole), the
- * records counted on those bytes, and only then parsed.
- */
-async function readJson(response: Dispatcher.ResponseData, limits: BodyLimits): Promise<unknown> {
-  const counter = new ListItemCounter();
-  const decoder = new TextDecoder('utf-8');
-  let text = '';
-  let size = 0;
-  for await (const chunk of response.body) {
-    const bytes = chunk as Buffer;
-    size += bytes.length;
-    if (size > limits.maxBytes) {
-      response.body.destroy();
-      throw new RefreshError('invalid_response', `response body larger than ${limits.maxBytes} bytes`);
-    }
-    counter.feed(bytes);
-    if (counter.count > limits.maxItems) {
-      response.body.destroy();
-      throw new RefreshError('invalid_response', `response holds more than ${limits.maxItems} records`);
-    }
-    text += decoder.decode(bytes, { stream: true });
-  }
-  text += decoder.decode();
-  return parseJson(text);
-}
-
-async function readText(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBytes) {
-      response.body.destroy();
-      throw new RefreshError('invalid_response', `response body larger than ${maxBytes} bytes`);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // V8 quotes a stretch of the body in its message, cut anywhere: a token echoed there could
-    // be cut in half and escape redaction. Only the part before the quote is kept.
-    const detail = (error instanceof Error ? error.message : String(error)).split('"')[0]!.replace(/[\s,]+$/, '');
-    throw new RefreshError('invalid_response', `response is not valid JSON (${detail.slice(0, 120)}; ${text.length} characters)`);
-  }
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-
-/**
- * A RefreshError for anything a request threw. Only errors that carry a system or undici code
- * are network errors; anything else (a RangeError of ours, say) is no `network` problem and is
- * reported as an invalid response rather than sending the operator to check the network.
- */
-export function classify(error: unknown, signal: AbortSignal): RefreshError {
-  if (error instanceof RefreshError) return error;
-  if (signal.aborted) return new RefreshError('timeout', 'refresh deadline reached before every page arrived');
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (code !== undefined && TIMEOUT_CODES.has(code)) return new RefreshError('timeout', `upstream did not answer in time (${code})`);
-  if (code === undefined) return new RefreshError('invalid_response', `unexpected error while reading the answer (${message.slice(0, 160)})`);
-  return new RefreshError('network', `request failed: ${code}${message ? ` (${message.slice(0, 160)})` : ''}`);
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    if (typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
-    e = typeof e === 'object' && 'cause' in e ? e.cause : undefined;
-  }
-  return undefined;
-}
-
+export { classify, type BodyLimits };
 export type { Headers };

@@ -61,6 +61,8 @@ export interface Simulator {
   setBudgetsPermission(granted: boolean): void;
   setLatency(ms: number): void;
   setRateLimit(rateLimit: RateLimit | undefined): void;
+  /** the management key accepted from now on (a rotated key); the old one gets 401 */
+  setToken(token: string): void;
   /** queue faults; each answers the next `/v2/api-keys` request (or `times` of them) */
   inject(...faults: Fault[]): void;
   /** queue faults for one endpoint */
@@ -83,7 +85,7 @@ const ROUTES: Readonly<Record<string, Endpoint>> = {
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   validateRateLimit(options.rateLimit);
   const now = options.now ?? Date.now;
-  const expectedAuth = `Bearer ${options.token}`;
+  let expectedAuth = `Bearer ${options.token}`;
   const state = new SimState(options.workspaceId ?? DEFAULT_WORKSPACE_ID, {
     keys: options.keys,
     projects: options.projects,
@@ -235,6 +237,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     setRateLimit(rateLimit) {
       validateRateLimit(rateLimit);
       limiter = rateLimit === undefined ? undefined : new RateLimiter(rateLimit, now);
+    },
+    setToken(token) {
+      expectedAuth = `Bearer ${token}`;
     },
     inject: (...list) => faults.push('api-keys', ...list),
     injectFor: (endpoint, ...list) => faults.push(endpoint, ...list),

@@ -5,7 +5,8 @@
  */
 import type { WorkspaceConfig } from '../config.js';
 import type { HealthMetrics } from '../exposition/health.js';
-import { redactor, type Logger } from '../log.js';
+import { TokenFile } from '../config/token-file.js';
+import { redactor, type Logger, type Redactor } from '../log.js';
 import { OrqClient, type ClientOptions } from '../orq/client.js';
 import { RefreshError } from '../orq/errors.js';
 import { keyIdOfToken } from '../orq/token.js';
@@ -15,7 +16,8 @@ import { budgetsByKey, type Snapshot } from '../snapshot.js';
 import { VERSION } from '../version.js';
 import { implausibility } from './plausible.js';
 import type { ProjectsCache } from './projects-cache.js';
-import { abandoned, refreshWorkspace, type Fetched, type RefreshOutcome, type Fetchers } from './refresh.js';
+import { abandoned, refreshWorkspace, type RefreshOutcome, type Fetchers } from './refresh.js';
+import { logKeys, logSource, type SourceLog } from './refresh-log.js';
 import { SourceState } from './source-state.js';
 import { keyListsOf, type WorkspaceStatus } from './status.js';
 
@@ -43,6 +45,8 @@ export interface WorkspaceDeps {
   readonly client?: Upstream | undefined;
   /** Told after every refresh, once the metrics are, so caches can be dropped and warmed. */
   readonly onRefresh: (snapshot: Snapshot | undefined) => void;
+  /** Told of a token read after start (a rotated token file), before anything is logged of it. */
+  readonly onSecret?: ((token: string) => void) | undefined;
 }
 
 /** What a workspace reads from orq.ai. */
@@ -59,10 +63,14 @@ export class Workspace {
   readonly #deps: WorkspaceDeps;
   readonly #client: Upstream;
   readonly #poller: Poller<RefreshOutcome>;
-  readonly #redact: (text: string) => string;
+  readonly #redact: Redactor;
+  /** Undefined for a token given as a value, which cannot change. */
+  readonly #tokenFile: TokenFile | undefined;
   readonly #keys = new SourceState<Snapshot['keys']>(Number.POSITIVE_INFINITY);
   readonly #budgets: SourceState<ReadonlyMap<string, readonly KeyBudget[]>>;
   #snapshot: Snapshot | undefined;
+  /** Once stopped, a request still unwinding must not bring back series a reload removed. */
+  #stopped = false;
   #projectsUp: boolean | undefined;
   #projectsError: RefreshError | undefined;
 
@@ -73,9 +81,19 @@ export class Workspace {
     this.#budgets = new SourceState(budgetsRetentionSeconds(deps.settings.refreshIntervalMs));
     // One redactor for this token, shared by the client's errors, the logs and the status page.
     this.#redact = redactor([config.token]);
+    this.#tokenFile =
+      config.tokenFile === undefined
+        ? undefined
+        : new TokenFile({
+            path: config.tokenFile,
+            token: config.token,
+            onChange: (token) => this.#tokenChanged(token),
+            onRefused: (problem) =>
+              deps.logger.warn('the token file changed but cannot be used; keeping the current token', { workspace: config.name, problem: this.#redact(problem) }),
+          });
     this.#client = deps.client ?? new OrqClient({
       baseUrl: config.baseUrl,
-      token: config.token,
+      token: this.#tokenFile ?? config.token,
       projectId: config.projectId,
       requestTimeoutMs: deps.settings.requestTimeoutMs,
       maxRetries: deps.settings.retries,
@@ -83,7 +101,9 @@ export class Workspace {
       backoffBaseMs: deps.backoffBaseMs,
       userAgent: `orq-api-keys-exporter/${VERSION}`,
       redact: this.#redact,
-      onRequest: (endpoint, code) => deps.health.recordApiRequest(config.name, endpoint, code),
+      onRequest: (endpoint, code) => {
+        if (!this.#stopped) deps.health.recordApiRequest(config.name, endpoint, code);
+      },
       debug: (msg, fields) => deps.logger.debug(msg, { workspace: config.name, ...fields }),
       now: deps.now,
       connect: deps.connect,
@@ -93,7 +113,11 @@ export class Workspace {
       intervalMs: deps.settings.refreshIntervalMs,
       deadlineMs: deps.settings.refreshTimeoutMs,
       setTimer: deps.setTimer,
-      run: (signal) => refreshWorkspace(config.name, this.#fetchers(), signal, deps.now, (list) => implausibility(list, this.#snapshot?.keys.length)),
+      run: (signal) => {
+        // One stat per refresh: a rotated token file is used from this refresh on.
+        this.#tokenFile?.recheck();
+        return refreshWorkspace(config.name, this.#fetchers(), signal, deps.now, (list) => implausibility(list, this.#snapshot?.keys.length));
+      },
       failed: (why, error) =>
         abandoned(
           config.name,
@@ -116,12 +140,28 @@ export class Workspace {
     this.#poller.start();
   }
 
+  /** A reload read this workspace's token file again and found another token: use it now. */
+  adoptToken(token: string): void {
+    this.#tokenFile?.adopt(token);
+  }
+
+  #tokenChanged(token: string): void {
+    // Learnt by every redactor before anything is logged of the change.
+    this.#redact.add(token);
+    this.#deps.logger.addSecret?.(token);
+    this.#deps.onSecret?.(token);
+    const apiKeyId = keyIdOfToken(token);
+    this.#deps.health.recordOwnKey(this.name, apiKeyId);
+    this.#deps.logger.info('the token file changed; using the new token', { workspace: this.name, token_file: this.#tokenFile?.path, api_key_id: apiKeyId ?? null });
+  }
+
   /** Refreshes now, joining a refresh under way; resolves once its outcome is applied. */
   async refresh(): Promise<RefreshOutcome> {
     return this.#poller.refresh();
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.#poller.stop();
     await this.#client.close();
   }
@@ -166,7 +206,7 @@ export class Workspace {
     const budgetsChanged = this.#applyBudgets(outcome);
     const projectsChanged = this.#applyProjects(outcome);
     if (outcome.ok || budgetsChanged || projectsChanged || this.#expired(outcome.endedAt)) this.#publish(outcome.endedAt);
-    this.#logKeys(logger, outcome);
+    logKeys(logger, this.name, outcome, this.#snapshot, this.#redact);
     this.#deps.onRefresh(this.#snapshot);
   }
 
@@ -178,7 +218,7 @@ export class Workspace {
     if (budgets.ok) this.#budgets.succeed(budgetsByKey(budgets.value.budgets), round.endedAt);
     else this.#budgets.fail(budgets.error);
     this.#deps.health.recordSource(this.name, 'budgets', budgets.ok, round.endedAt);
-    this.#logSource('budgets', budgets, wasUp, previous);
+    logSource(this.#sourceLog(), 'budgets', budgets, wasUp, previous);
     return budgets.ok;
   }
 
@@ -188,10 +228,14 @@ export class Workspace {
     if (projects === undefined || cache === undefined) return false;
     if (projects.ok) cache.store(this.name, projects.value.projects);
     this.#deps.health.recordSource(this.name, 'projects', projects.ok, round.endedAt);
-    this.#logSource('projects', projects, this.#projectsUp, this.#projectsError);
+    logSource(this.#sourceLog(), 'projects', projects, this.#projectsUp, this.#projectsError);
     this.#projectsUp = projects.ok;
     this.#projectsError = projects.ok ? undefined : projects.error;
     return projects.ok;
+  }
+
+  #sourceLog(): SourceLog {
+    return { logger: this.#deps.logger, workspace: this.name, redact: this.#redact };
   }
 
   /** Whether budgets or project names the snapshot holds are past their retention now. */
@@ -215,63 +259,4 @@ export class Workspace {
       projects: this.#deps.projects?.current(this.name),
     };
   }
-
-  #logKeys(logger: Logger, round: RefreshOutcome): void {
-    const workspace = this.name;
-    if (round.ok && round.list) {
-      const list = round.list;
-      logger.info('refresh succeeded', {
-        workspace,
-        keys: list.keys.length,
-        pages: list.pages,
-        requests: list.requests + (round.budgets?.ok ? round.budgets.value.requests : 0) + (round.projects?.ok ? round.projects.value.requests : 0),
-        skipped_records: Object.values(list.skipped).reduce((a, b) => a + b, 0),
-        budgets: round.budgets?.ok ? round.budgets.value.budgets.length : null,
-        projects: round.projects?.ok ? round.projects.value.projects.length : null,
-        duration_seconds: round3(round.durationSeconds),
-      });
-      return;
-    }
-    const snapshot = this.#snapshot;
-    const error = round.error ?? new RefreshError('invalid_response', 'refresh failed');
-    logger.warn('refresh failed; serving the last good snapshot', {
-      workspace,
-      reason: error.reason,
-      error: this.#redact(error.message),
-      duration_seconds: round3(round.durationSeconds),
-      snapshot_age_seconds: snapshot ? round3(round.endedAt - snapshot.fetchedAt) : null,
-    });
-  }
-
-  /**
-   * Budgets and projects are optional: a failure is one warning when it starts (or changes),
-   * not one per refresh, and a recovery is one line too.
-   */
-  #logSource(source: 'budgets' | 'projects', fetched: Fetched<unknown>, wasUp: boolean | undefined, previous: RefreshError | undefined): void {
-    const { logger } = this.#deps;
-    const workspace = this.name;
-    if (fetched.ok) {
-      if (wasUp === false) logger.info(`${source} are read again`, { workspace, source });
-      return;
-    }
-    const error = fetched.error;
-    const fields = { workspace, source, reason: error.reason, status: error.status ?? null, error: this.#redact(error.message) };
-    if (wasUp === false && previous?.reason === error.reason && previous.status === error.status) {
-      logger.debug(`${source} still cannot be read`, fields);
-      return;
-    }
-    const consequence =
-      source === 'budgets'
-        ? 'keys are exported without budget spending'
-        : 'keys are exported with project ids; names come back with the next good fetch';
-    const hint =
-      error.status === 403 && source === 'budgets'
-        ? 'the token needs the Budgets permission (a workspace management key with Budgets), or set ORQ_FETCH_BUDGETS=false'
-        : undefined;
-    logger.warn(`${source} could not be read; ${consequence}`, hint === undefined ? fields : { ...fields, hint });
-  }
-}
-
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }

@@ -4,13 +4,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeys, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { TOKEN } from '../support/stack.js';
+import { TOKEN, valueOf } from '../support/stack.js';
 
 const MAIN = 'dist/src/main.js';
 const DEMO = 'dist/src/demo.js';
@@ -173,6 +173,73 @@ describe('main', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(3_000);
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
     expect(lines.map((l) => l.msg)).toEqual(['exporter started', 'refresh succeeded', 'stopping', 'exporter stopped']);
+    expect(result.stdout + result.stderr).not.toContain(TOKEN);
+  });
+});
+
+describe('main: SIGHUP', () => {
+  /** Polls /metrics until `check` holds, failing at the deadline. */
+  async function metricsUntil(url: string, check: (text: string) => boolean, what: string): Promise<string> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const text = await (await fetch(url)).text();
+      if (check(text)) return text;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('reloads the workspaces file: adds, removes and keeps workspaces; refuses a bad file and keeps running', async () => {
+    const tokenFile = join(dir, 'sighup-token');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    const file = join(dir, 'sighup-workspaces.yml');
+    const write = (names: readonly string[]): void =>
+      writeFileSync(file, ['workspaces:', ...names.flatMap((n) => [`  - name: ${n}`, `    api_key_file: ${tokenFile}`, `    base_url: ${simulator.url}`]), ''].join('\n'));
+    write(['kept', 'dropped']);
+    const child = run({ ORQ_WORKSPACES_FILE: file, PORT: '0', LISTEN_ADDRESS: '127.0.0.1', REFRESH_INTERVAL: '1h' });
+    const done = exit(child);
+    let url: string | undefined;
+    let buffered = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      url ??= /"metrics_url":"([^"]+)"/.exec(buffered)?.[1];
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (url === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(url).toBeDefined();
+      const before = await metricsUntil(url!, (t) => valueOf(t, 'orq_exporter_last_refresh_success', { workspace: 'kept' }) === 1 && valueOf(t, 'orq_exporter_last_refresh_success', { workspace: 'dropped' }) === 1, 'the first refreshes');
+      const keptAt = valueOf(before, 'orq_exporter_last_refresh_success_timestamp_seconds', { workspace: 'kept' });
+      const keptRequests = valueOf(before, 'orq_exporter_api_requests_total', { workspace: 'kept', endpoint: 'api_keys', code: '200' });
+      expect(keptAt).toBeGreaterThan(0);
+
+      write(['kept', 'added']);
+      child.kill('SIGHUP');
+      const after = await metricsUntil(
+        url!,
+        (t) => valueOf(t, 'orq_exporter_last_refresh_success', { workspace: 'added' }) === 1 && !t.includes('workspace="dropped"'),
+        'the added workspace, and the removed one gone',
+      );
+      // The kept workspace was not restarted: no new refresh, same snapshot, counters not reset.
+      expect(valueOf(after, 'orq_exporter_last_refresh_success_timestamp_seconds', { workspace: 'kept' })).toBe(keptAt);
+      expect(valueOf(after, 'orq_exporter_api_requests_total', { workspace: 'kept', endpoint: 'api_keys', code: '200' })).toBe(keptRequests);
+      expect(after).toContain('orq_api_key_info{workspace="kept"');
+      expect(valueOf(after, 'orq_exporter_config_last_reload_successful')).toBe(1);
+
+      writeFileSync(file, 'workspaces:\n  - name: kept\n');
+      child.kill('SIGHUP');
+      const refused = await metricsUntil(url!, (t) => valueOf(t, 'orq_exporter_config_last_reload_successful') === 0, 'the refused reload');
+      expect(valueOf(refused, 'orq_exporter_last_refresh_success', { workspace: 'added' })).toBe(1);
+      expect(valueOf(refused, 'orq_exporter_last_refresh_success', { workspace: 'kept' })).toBe(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const result = await done;
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; problems?: string[] });
+    expect(lines.find((l) => l.msg === 'configuration reload refused; the running configuration is kept')?.problems).toEqual([
+      'ORQ_WORKSPACES_FILE: workspaces[0]: needs exactly one of api_key_file and api_key_env',
+    ]);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
   });
 });

@@ -218,3 +218,52 @@ describe('createApp under @hono/node-server', () => {
     expect(direct).toEqual([true, false, false]);
   });
 });
+
+describe('createApp: the metrics path and /-/reload', () => {
+  it('serves the metrics at WEB_TELEMETRY_PATH instead of /metrics', async () => {
+    const a = app([ready], undefined, { metricsPath: '/probe/metrics' });
+    expect((await a.request('/probe/metrics')).status).toBe(200);
+    expect(await (await a.request('/probe/metrics')).text()).toBe(TEXT);
+    expect((await a.request('/metrics')).status).toBe(404);
+  });
+
+  it('answers 403 without the lifecycle API, as Prometheus does, and 405 to other methods', async () => {
+    const res = await app([ready]).request('/-/reload', { method: 'POST' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe('Lifecycle API is not enabled.\n');
+    const get = await app([ready], undefined, { reload: async () => ({ ok: true }) }).request('/-/reload');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers 200 on a reload, and 500 with one line per problem on a refused one', async () => {
+    let answer: { ok: true } | { ok: false; errors: string[] } = { ok: true };
+    const a = app([ready], undefined, { reload: async () => answer });
+    const ok = await a.request('/-/reload', { method: 'POST' });
+    expect(ok.status).toBe(200);
+    answer = { ok: false, errors: ['ORQ_WORKSPACES_FILE: workspaces[0].name: required', 'ORQ_WORKSPACES_FILE: workspaces[1].base_url: must be an http:// or https:// URL (got "x")'] };
+    const refused = await a.request('/-/reload', { method: 'POST' });
+    expect(refused.status).toBe(500);
+    expect(await refused.text()).toBe(`${answer.errors.join('\n')}\n`);
+  });
+
+  it('applies a reloaded web config to later requests: headers and basic auth', async () => {
+    let current: WebConfig | undefined;
+    let auth: BasicAuth | undefined;
+    const a = app([ready], undefined, { webConfig: () => current, basicAuth: () => auth });
+    const before = await a.request('/healthz');
+    expect(before.status).toBe(200);
+    expect(before.headers.get('x-frame-options')).toBeNull();
+
+    current = web(new Map([['alice', 'hash']]));
+    auth = fakeAuth((header) => (header === 'Basic YWxpY2U6cGFzcw==' ? { kind: 'allowed' } : { kind: 'denied' }));
+    const refused = await a.request('/healthz');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-frame-options')).toBe('deny');
+    expect((await a.request('/healthz', { headers: { authorization: 'Basic YWxpY2U6cGFzcw==' } })).status).toBe(200);
+
+    current = undefined;
+    auth = undefined;
+    expect((await a.request('/healthz')).status).toBe(200);
+  });
+});

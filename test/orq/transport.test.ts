@@ -112,3 +112,41 @@ describe('classify', () => {
     expect(classify(new Error('aborted'), abort.signal).reason).toBe('timeout');
   });
 });
+
+describe('Transport with a rotated token', () => {
+  const OLD = 'sk-orq-01HOLDOLDOLDOLDOLDOLDOLDOL-old';
+  const NEW = 'sk-orq-01HNEWNEWNEWNEWNEWNEWNEWN-new';
+
+  it('retries a 401 once, at once, when a look at the token file finds a new token', async () => {
+    const { url, seen } = await upstream((n) => (n === 0 ? { status: 401, body: '{"message":"invalid api key"}' } : { status: 200, body: '[]' }));
+    let token = OLD;
+    const supplier = { current: () => token, recheck: () => ((token = NEW), true) };
+    await expect(make(url, OLD, { token: supplier, maxRetries: 0 }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).resolves.toEqual([]);
+    expect(seen).toEqual([`Bearer ${OLD}`, `Bearer ${NEW}`]);
+  });
+
+  it('retries once when the token changed while the request was out, even if the look finds nothing newer', async () => {
+    let token = OLD;
+    // The token changes while the first request is out (another refresh looked at the file).
+    const { url, seen } = await upstream((n) => (n === 0 ? ((token = NEW), { status: 401, body: '{}' }) : { status: 200, body: '[]' }));
+    const supplier = { current: () => token, recheck: () => false };
+    await expect(make(url, OLD, { token: supplier, maxRetries: 0 }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).resolves.toEqual([]);
+    expect(seen).toEqual([`Bearer ${OLD}`, `Bearer ${NEW}`]);
+  });
+
+  it('fails on a 401 when the token did not change, and retries a new token only once', async () => {
+    const { url, seen } = await upstream(() => ({ status: 401, body: '{}' }));
+    let checks = 0;
+    const same = { current: () => OLD, recheck: () => (checks++, false) };
+    await expect(make(url, OLD, { token: same }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).rejects.toMatchObject({ reason: 'auth', status: 401 });
+    expect(seen).toEqual([`Bearer ${OLD}`]);
+    expect(checks).toBe(1);
+    await transport?.close();
+
+    let token = OLD;
+    const rotating = { current: () => token, recheck: () => ((token = token === OLD ? NEW : OLD), true) };
+    const again = await upstream(() => ({ status: 401, body: '{}' }));
+    await expect(make(again.url, OLD, { token: rotating }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).rejects.toMatchObject({ status: 401 });
+    expect(again.seen).toHaveLength(2);
+  });
+});

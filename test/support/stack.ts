@@ -36,7 +36,7 @@ export async function startExporterOn(
   env: Record<string, string> = {},
   options: ExporterOptions = {},
 ): Promise<ExporterRun> {
-  const result = loadConfig({
+  const input = {
     env: {
       ORQ_API_KEY: TOKEN,
       ORQ_BASE_URL: baseUrl,
@@ -50,11 +50,13 @@ export async function startExporterOn(
       ...env,
     },
     argv: [],
-  });
+  };
+  const result = loadConfig(input);
   if (result.ok !== true) throw new Error(`bad test config: ${JSON.stringify(result)}`);
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: [TOKEN], write: (line) => logs.push(line) });
-  const exporter = await startExporter(result.config, { logger, backoffBaseMs: 10, ...options });
+  // Reloads read the same settings again, with the files they name, as main.ts does.
+  const exporter = await startExporter(result.config, { logger, backoffBaseMs: 10, reloadConfig: () => loadConfig(input), ...options });
   // start() runs the first refresh at once; wait for it so tests begin from a known state.
   await exporter.refreshAll();
   return {
