@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Hono {
     { path: '/-/reload', methods: ['POST'], handler: (c) => reload(c, deps) },
     { path: '/healthz', methods: ['GET'], handler: (c) => c.text('ok\n') },
     { path: '/readyz', methods: ['GET'], handler: (c) => readiness(c, deps.workspaces()) },
-    { path: '/', methods: ['GET'], handler: async (c) => c.html(await landingPage(deps.version, deps.workspaces())) },
+    { path: '/', methods: ['GET'], handler: async (c) => c.html(await landingPage(deps.version, deps.workspaces(), deps.metricsPath)) },
   ]);
 
   app.notFound((c) => c.text('not found\n', 404));

@@ -89,7 +89,8 @@ ${lists === undefined ? html`<p class="none">No key list yet: the first refresh 
 `;
 }
 
-export function landingPage(version: string, workspaces: readonly WorkspaceStatus[]): Html {
+/** `metricsPath` is WEB_TELEMETRY_PATH; links are relative, so the page works behind a path prefix too. */
+export function landingPage(version: string, workspaces: readonly WorkspaceStatus[], metricsPath = '/metrics'): Html {
   return html`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>orq.ai API keys exporter</title><style>${raw(STYLE)}</style></head>
@@ -97,7 +98,7 @@ export function landingPage(version: string, workspaces: readonly WorkspaceStatu
 <h1>orq.ai API keys exporter</h1>
 <p>Version ${version}. Data is cached from the orq.ai API and refreshed on an interval; scrapes never call the API.</p>
 <ul>
-<li><a href="metrics">/metrics</a>: Prometheus metrics</li>
+<li><a href="${metricsPath.replace(/^\/+/, '')}">${metricsPath}</a>: Prometheus metrics</li>
 <li><a href="healthz">/healthz</a>: liveness</li>
 <li><a href="readyz">/readyz</a>: readiness (ready after the first successful refresh)</li>
 </ul>

@@ -56,6 +56,11 @@ describe('landingPage', () => {
     expect(page).toContain('<tr><td>late</td><td>https://api.orq.ai</td><td>–</td><td>not yet</td><td>upstream answered 503</td></tr>');
   });
 
+  it('links the metrics at WEB_TELEMETRY_PATH, relative so a path prefix keeps working', async () => {
+    expect(String(await landingPage('1', []))).toContain('<a href="metrics">/metrics</a>');
+    expect(String(await landingPage('1', [], '/internal/metrics'))).toContain('<a href="internal/metrics">/internal/metrics</a>');
+  });
+
   it('with no workspaces is still a whole page', async () => {
     const page = String(await landingPage('1', []));
     expect(page).toContain('<tbody>\n</tbody>');
