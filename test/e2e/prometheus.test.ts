@@ -177,25 +177,25 @@ describe.skipIf(prometheusBinary.path === undefined)(
     let prometheus: RunningPrometheus | undefined;
     let tmp: string | undefined;
     let shippedRules = '';
+    let settings: Record<string, string> = {};
     let testedRules = '';
 
     beforeAll(async () => {
       simulator = await startSimulator({ keys: Object.values(keys), projects, token: TOKEN, variant: 'sdk' });
-      const config = loadConfig({
-        env: {
-          ORQ_API_KEY: TOKEN,
-          ORQ_BASE_URL: simulator.url,
-          ORQ_WORKSPACE: WORKSPACE,
-          LISTEN_ADDRESS: '127.0.0.1',
-          PORT: '0',
-          REFRESH_INTERVAL: '10s',
-          REQUEST_TIMEOUT: '2s',
-          LOG_LEVEL: 'error',
-        },
-        argv: [],
-      });
+      settings = {
+        ORQ_API_KEY: TOKEN,
+        ORQ_BASE_URL: simulator.url,
+        ORQ_WORKSPACE: WORKSPACE,
+        LISTEN_ADDRESS: '127.0.0.1',
+        PORT: '0',
+        REFRESH_INTERVAL: '10s',
+        REQUEST_TIMEOUT: '2s',
+        LOG_LEVEL: 'error',
+      };
+      const config = loadConfig({ env: settings, argv: [] });
       if (config.ok !== true) throw new Error(`bad exporter config: ${JSON.stringify(config)}`);
-      exporter = await startExporter(config.config);
+      // A reload reads the settings as they are then, as SIGHUP makes main.ts do.
+      exporter = await startExporter(config.config, { reloadConfig: () => loadConfig({ env: settings, argv: [] }) });
       const [outcome] = await exporter.refreshAll();
       if (!outcome?.ok) throw new Error(`first refresh failed: ${outcome?.error?.message ?? 'no outcome'}`);
 
@@ -406,7 +406,7 @@ describe.skipIf(prometheusBinary.path === undefined)(
 
     // Runs last: it breaks what the tests above read.
     describe('when the exporter itself is in trouble', () => {
-      it('fires source-down for budgets it may no longer read and key-inactive for its own disabled key, keys still exported', async () => {
+      it('fires source-down for budgets it may no longer read, key-inactive for its own disabled key and reload-failed, keys still exported', async () => {
         const sim = simulator;
         const exp = exporter;
         if (sim === undefined || exp === undefined) throw new Error('the stack did not start');
@@ -415,13 +415,18 @@ describe.skipIf(prometheusBinary.path === undefined)(
         sim.setKeys(sim.keys().map((k) => (k.api_key_id === keys.warning.api_key_id ? { ...k, status: 2 } : k)));
         const [outcome] = await exp.refreshAll();
         expect(outcome?.ok).toBe(true);
+        // And a reload finds a key that cannot be one: refused, the running configuration stays.
+        settings = { ...settings, ORQ_API_KEY: 'too-short' };
+        const reload = await exp.reloadConfig('test');
+        expect(reload.ok).toBe(false);
 
         const fired = await prom().waitFor(
           async () => {
             const all = (await prom().alerts()).filter((a) => a.state === 'firing');
             const source = all.filter((a) => a.labels.alertname === 'OrqApiKeysExporterSourceDown');
             const inactive = all.filter((a) => a.labels.alertname === 'OrqApiKeysExporterKeyInactive');
-            return source.length > 0 && inactive.length > 0 ? { source, inactive } : undefined;
+            const reloadFailed = all.filter((a) => a.labels.alertname === 'OrqApiKeysExporterConfigReloadFailed');
+            return source.length > 0 && inactive.length > 0 && reloadFailed.length > 0 ? { source, inactive, reloadFailed } : undefined;
           },
           30_000,
           'the exporter alerts to fire',
@@ -431,6 +436,7 @@ describe.skipIf(prometheusBinary.path === undefined)(
         expect(fired.inactive.map((a) => [a.labels.api_key_id, a.labels.name, a.labels.status])).toEqual([
           [keys.warning.api_key_id, 'batch-sa', 'disabled'],
         ]);
+        expect(fired.reloadFailed.map((a) => a.labels.job)).toEqual([JOB]);
         // One source failing never blanks another: every key is still there.
         const info = await prom().query(`count(orq_api_key_info{workspace="${WORKSPACE}"})`);
         expect(info[0]?.value).toBe(Object.keys(keys).length);
