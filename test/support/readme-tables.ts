@@ -15,7 +15,7 @@ export function metricsTable(): string {
   const when = { snapshot: 'per refresh', scrape: 'at scrape', exporter: 'exporter' } as const;
   const rows = allFamilies.map(
     (f) =>
-      `| \`${f.name}\` | ${f.type} | ${f.labels.map((l) => `\`${l}\``).join(', ')} | ${cell(f.presence)} | ${when[f.computed]} | ${cell(f.help)} |`,
+      `| \`${f.name}\` | ${f.type} | ${f.labels.length > 0 ? f.labels.map((l) => `\`${l}\``).join(', ') : '–'} | ${cell(f.presence)} | ${when[f.computed]} | ${cell(f.help)} |`,
   );
   return ['| Metric | Type | Labels | Series exist for | Computed | Help |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
