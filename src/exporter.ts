@@ -116,7 +116,13 @@ export async function startExporter(config: Config, options: ExporterOptions = {
   let basicAuth = authFor(web);
 
   const reloadConfig = options.reloadConfig;
-  const reloader =
+  // Stopping waits for a reload under way, so no workspace it adds can start after the stop.
+  let reloading: Promise<unknown> = Promise.resolve();
+  const tracked = <T>(work: Promise<T>): Promise<T> => {
+    reloading = Promise.all([reloading, work.catch(() => undefined)]);
+    return work;
+  };
+  const queueReload =
     reloadConfig === undefined
       ? undefined
       : createReloader({
@@ -130,6 +136,7 @@ export async function startExporter(config: Config, options: ExporterOptions = {
           logger,
           redact: secrets,
         });
+  const reloader = queueReload === undefined ? undefined : (trigger: string): Promise<ReloadResult> => tracked(queueReload(trigger));
   const app = createApp({
     metricsBody: (e) => exposition.body(e),
     workspaces: () => set.statuses(),
@@ -180,9 +187,10 @@ export async function startExporter(config: Config, options: ExporterOptions = {
     exposition,
     workspaces: () => set.workspaces,
     refreshAll: () => set.refreshAll(),
-    reload,
+    reload: (next) => tracked(reload(next)),
     reloadConfig: (trigger) => (reloader === undefined ? Promise.resolve({ ok: false, errors: ['reloading is not available: no way to read the configuration again was given'] }) : reloader(trigger)),
     stop: async () => {
+      await reloading;
       await set.stop();
       await server.close();
       await bcrypt.close();

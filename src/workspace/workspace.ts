@@ -160,6 +160,11 @@ export class Workspace {
     return this.#poller.refresh();
   }
 
+  /** Whether stop() was called: its schedule is over and nothing it learns is recorded. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#poller.stop();

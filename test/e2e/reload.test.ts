@@ -160,4 +160,21 @@ describe('POST /-/reload', () => {
     expect(run.exporter.workspaces()).toHaveLength(2);
     expect(run.logs.join('')).toContain('configuration reload refused; the running configuration is kept');
   });
+
+  it('a stop during a reload waits for it: no workspace the reload adds outlives the stop', async () => {
+    const sim = await simulator(OLD);
+    const dir = tempDir();
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, OLD);
+    const file = workspacesFile(dir, tokenFile, sim.url, ['one']);
+    const run = await startExporterOn(sim.url, { ORQ_API_KEY: '', ORQ_WORKSPACE: '', ORQ_WORKSPACES_FILE: file, WEB_ENABLE_LIFECYCLE: 'true' }, { processMetrics: false });
+    workspacesFile(dir, tokenFile, sim.url, ['one', 'two', 'three']);
+    const [reloaded] = await Promise.all([run.exporter.reloadConfig('test'), run.exporter.stop()]);
+    expect(reloaded.ok).toBe(true);
+    expect(run.exporter.workspaces().map((w) => [w.name, w.stopped])).toEqual([
+      ['one', true],
+      ['two', true],
+      ['three', true],
+    ]);
+  });
 });
