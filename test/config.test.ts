@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, loadConfig, SETTINGS, type ConfigInput, type Setting } from '../src/config.js';
+import { loadConfig, SETTINGS, type ConfigInput, type Setting } from '../src/config.js';
 import { FileRefused } from '../src/util/read-file.js';
 
 const TOKEN = 'orq-config-test-token-7c41e9a2d05b';
@@ -293,28 +293,5 @@ describe('loadConfig with ORQ_WORKSPACES_FILE', () => {
       'ORQ_API_KEY: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
       'ORQ_WORKSPACE: not used with ORQ_WORKSPACES_FILE; set it per workspace in that file',
     ]);
-  });
-});
-
-describe('helpText', () => {
-  it('lists every setting with all its flags and its default', () => {
-    const text = helpText('exporter');
-    for (const s of SETTINGS as readonly Setting[]) {
-      const line = text.split('\n').find((l) => l.includes(`${s.env}: `));
-      expect(line, s.env).toBeDefined();
-      expect(line!.trimStart().startsWith(s.flags.join(', '))).toBe(true);
-      if (s.default !== undefined) expect(line).toContain(`(default ${s.default})`);
-    }
-  });
-
-  it('lists the exporter-toolkit spellings', () => {
-    const text = helpText('exporter');
-    for (const flag of ['--web.listen-address', '--web.telemetry-path', '--web.config.file', '--web.enable-lifecycle', '--log.level']) {
-      expect(text).toContain(flag);
-    }
-  });
-
-  it('adds the lines it is given after the settings', () => {
-    expect(helpText('demo', { extra: ['DEMO_KEYS  keys'] })).toMatch(/--version +Print the version\.\n\nDEMO_KEYS {2}keys\n$/);
   });
 });

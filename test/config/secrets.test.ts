@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { withoutSecrets } from '../../src/config/base-url.js';
 
 const TOKEN = 'sk-orq-01J9ZQ4X8V7M2K3N5P6R8S9T0W-Zx9aQ2mN7pL4vB8cK1dF';
 /** Every 8-character piece of the token: none may show. */
@@ -152,18 +151,5 @@ describe('a token in the wrong place', () => {
   it.each(['ORQ_API_KEY_FILE', 'ORQ_WORKSPACES_FILE'])('is not repeated when %s names it instead of a file', (name) => {
     const lines = errors({ [name]: TOKEN });
     expect(lines).toEqual([`${name}: cannot read a file whose name looks like an API key (ENOENT); this setting takes the path of a file holding the key`]);
-  });
-});
-
-describe('withoutSecrets', () => {
-  it.each([
-    ['https://api.orq.ai/v2', 'https://api.orq.ai/v2'],
-    ['https://u:p@api.orq.ai/v2', 'https://…@api.orq.ai/v2'],
-    ['https://api.orq.ai/v2?api_key=k', 'https://api.orq.ai/v2?…'],
-    ['https://api.orq.ai/#k', 'https://api.orq.ai/#…'],
-    ['u:p@host', '…@host'],
-    ['https://h/?u:p@x', 'https://h/?…'],
-  ])('%s reads %s', (text, out) => {
-    expect(withoutSecrets(text)).toBe(out);
   });
 });
