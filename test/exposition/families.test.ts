@@ -61,9 +61,10 @@ describe('every family', () => {
     }
   });
 
-  it('carries the workspace label, first, except the build info, which is the process\'s', () => {
+  it('carries the workspace label, first, except the build info and the reload status, which are the process\'s', () => {
+    const processWide: readonly Family[] = [families.buildInfo, families.configReloadSuccessful, families.configReloadSuccessTimestamp];
     for (const f of allFamilies) {
-      if (f === families.buildInfo) expect(f.labels).not.toContain('workspace');
+      if (processWide.includes(f)) expect(f.labels).not.toContain('workspace');
       else expect(f.labels[0], f.name).toBe('workspace');
     }
   });
