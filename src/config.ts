@@ -12,14 +12,15 @@ import { MAX_FILE_BYTES, readSmallFile } from './util/read-file.js';
 import { parseBaseUrl } from './config/base-url.js';
 import { listenAddress, telemetryPath, type ListenLabels } from './config/listen.js';
 import { Problems } from './config/problems.js';
-import { LOG_LEVELS, type LogLevel, type SettingName } from './config/settings.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
+import type { SettingName } from './config/settings.js';
 import { readSources, type SettingSources } from './config/sources.js';
 import { checkToken, readTokenFile, type ReadFile } from './config/tokens.js';
 import { boolean, duration, wholeNumber } from './config/values.js';
 import { loadWorkspacesFile, MAX_WORKSPACE_NAME, type WorkspaceConfig } from './config/workspaces-file.js';
 
 export { helpText } from './config/help.js';
-export { LOG_LEVELS, SETTINGS, type LogLevel, type Setting, type SettingName } from './config/settings.js';
+export { SETTINGS, type Setting, type SettingName } from './config/settings.js';
 export type { WorkspaceConfig } from './config/workspaces-file.js';
 
 export interface Config {

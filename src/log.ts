@@ -3,8 +3,9 @@
  * through redaction of the secrets the logger was given, so a token echoed back by the
  * upstream, or caught in an error, never reaches a log.
  */
-import type { LogLevel } from './config/settings.js';
-import { isPlausibleToken } from './config/tokens.js';
+import { redactor } from './util/redact.js';
+
+export { REDACTED, redactor, type Redactor } from './util/redact.js';
 
 export type Fields = Record<string, unknown>;
 
@@ -21,14 +22,11 @@ export interface Logger {
 }
 
 /** Replaces every secret it knows in a text; learns more with add(). */
-export interface Redactor {
-  (text: string): string;
-  /** Old secrets are kept: a token that was rotated out is still a secret. */
-  add(secret: string): void;
-}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-export const REDACTED = '[REDACTED]';
 
 export interface LoggerOptions {
   readonly level: LogLevel;
@@ -49,26 +47,6 @@ export function createLogger(options: LoggerOptions): Logger {
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), addSecret: (secret) => redact.add(secret) };
 }
 
-/**
- * Replaces every occurrence of any secret; the JSON-escaped spelling of a secret too. Only
- * secrets of a token's length are looked for (the rule start-up enforces, config/tokens.ts):
- * a one-character "secret" would turn "exporter started" into "e[REDACTED]porter started".
- */
-export function redactor(secrets: readonly string[]): Redactor {
-  const spellings = new Set<string>();
-  const add = (secret: string): void => {
-    if (!isPlausibleToken(secret)) return;
-    spellings.add(secret);
-    spellings.add(JSON.stringify(secret).slice(1, -1));
-  };
-  for (const secret of secrets) add(secret);
-  const redact = (text: string): string => {
-    let out = text;
-    for (const secret of spellings) out = out.split(secret).join(REDACTED);
-    return out;
-  };
-  return Object.assign(redact, { add });
-}
 
 function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) {

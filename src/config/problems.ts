@@ -4,7 +4,7 @@
  * every token first, then cut to length, so a token typed into another setting never shows,
  * not even in part.
  */
-import { REDACTED } from '../log.js';
+import { REDACTED } from '../util/redact.js';
 import { TOKEN_LENGTH } from './tokens.js';
 import { quote, type Fail } from './values.js';
 

@@ -4,8 +4,6 @@
  */
 import { MAX_WORKSPACES } from './workspaces-file.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export interface Setting {
   readonly env: string;

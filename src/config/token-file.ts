@@ -7,7 +7,6 @@
  * (config/tokens.ts); one that does not is refused and the current token is kept.
  */
 import { statSync } from 'node:fs';
-import type { TokenSupplier } from '../orq/token.js';
 import { readSmallFile } from '../util/read-file.js';
 import { cannotReadPath, readTokenFile, type ReadFile } from './tokens.js';
 
@@ -33,7 +32,8 @@ export function statSignature(path: string): string {
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }
 
-export class TokenFile implements TokenSupplier {
+/** A TokenSupplier of the orq client (by shape: settings come before the client and do not import it). */
+export class TokenFile {
   readonly path: string;
   readonly #options: TokenFileOptions;
   readonly #readFile: ReadFile;

@@ -14,13 +14,9 @@
  */
 import { MAX_FILE_BYTES } from '../util/read-file.js';
 import { cannotRead } from '../util/cannot-read.js';
+import { isPlausibleToken, TOKEN_LENGTH } from '../util/redact.js';
 
-export const TOKEN_LENGTH = { min: 20, max: 4096 } as const;
-
-/** Whether a secret is one the exporter could have accepted, and so one to redact. */
-export function isPlausibleToken(text: string): boolean {
-  return text.length >= TOKEN_LENGTH.min && text.length <= TOKEN_LENGTH.max;
-}
+export { isPlausibleToken, TOKEN_LENGTH } from '../util/redact.js';
 
 /** Why this text cannot be an API token, as a phrase such as `holds a space (U+0020) inside...`; undefined when it can. */
 export function tokenProblem(token: string): string | undefined {

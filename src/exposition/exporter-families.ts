@@ -6,7 +6,7 @@
 import { SKIP_REASONS } from '../orq/api-key.js';
 import { REFRESH_ERROR_REASONS } from '../orq/errors.js';
 import { ENDPOINTS } from '../orq/transport.js';
-import type { Family } from './families.js';
+import type { Family } from './family.js';
 
 /** The sources a workspace is read from (families.ts's SOURCES, which cannot be imported back here). */
 const SOURCES = ENDPOINTS;

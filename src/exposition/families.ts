@@ -5,28 +5,9 @@
  */
 import { ENDPOINTS } from '../orq/transport.js';
 import { exporterFamilies } from './exporter-families.js';
+import type { Family } from './family.js';
 
-export type MetricType = 'gauge' | 'counter' | 'histogram';
-
-/** When a family's values are computed. */
-export type Computed =
-  /** once per snapshot: the value only changes when upstream data changes */
-  | 'snapshot'
-  /** at every scrape, from the snapshot and the clock */
-  | 'scrape'
-  /** by the exporter's own instrumentation (prom-client) */
-  | 'exporter';
-
-export interface Family {
-  readonly name: string;
-  readonly type: MetricType;
-  readonly help: string;
-  readonly labels: readonly string[];
-  readonly computed: Computed;
-  /** when the family has a series at all, for the README */
-  readonly presence: string;
-}
-
+export type { Computed, Family, MetricType } from './family.js';
 
 const CACHED = 'Cached from the orq.ai API, refreshed on an interval.';
 const KEY = ['workspace', 'api_key_id'] as const;

@@ -3,7 +3,7 @@
  * `budget`, or only a rate limit) is one API-key-scoped record; the rest of a workspace's
  * budgets (a second budget of a key, workspace, project and custom ones) are given as records.
  */
-import type { SimAlert, SimKey, SimUsage } from './generator.js';
+import type { SimAlert, SimKey, SimUsage } from './key.js';
 import { encodeUlidTime, CROCKFORD, unitHash } from './random.js';
 
 /** Exactly one scope, as the API has it; null on a record is a custom budget matched by CEL. */

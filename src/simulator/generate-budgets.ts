@@ -4,7 +4,7 @@
  * Drawn from streams of their own, so the keys come out as they always did.
  */
 import type { SimBudgetRecord, SimBudgetScope } from './budgets.js';
-import type { SimAlert, SimBudget, SimKey, SimUsage } from './generator.js';
+import type { SimAlert, SimBudget, SimKey, SimUsage } from './key.js';
 import type { SimProject } from './projects.js';
 import type { Rng } from './random.js';
 import { DAY, MINUTE, isoSeconds, periodStart } from './time.js';

@@ -2,7 +2,7 @@
  * The projects of a simulated workspace as /v2/projects serves them, and the ones the
  * simulator makes up from its keys when it is given none.
  */
-import type { SimKey } from './generator.js';
+import type { SimKey } from './key.js';
 
 export interface SimProject {
   project_id: string;
