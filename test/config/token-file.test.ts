@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { statSignature, TokenFile } from '../../src/config/token-file.js';
+import { secretMount } from '../support/secret-mount.js';
 
 const FIRST = 'sk-orq-01HFIRSTFIRSTFIRSTFIRSTFIR-one';
 const SECOND = 'sk-orq-01HSECONDSECONDSECONDSECO-two';
@@ -13,27 +14,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A Kubernetes secret mount: `token` -> `..data/token`, `..data` -> a timestamped directory. */
-function secretMount(token: string): { path: string; swap(next: string): void } {
-  let n = 0;
-  const version = (content: string): string => {
-    const name = `..${++n}`;
-    mkdirSync(join(dir, name));
-    writeFileSync(join(dir, name, 'token'), `${content}\n`);
-    return name;
-  };
-  symlinkSync(version(token), join(dir, '..data'));
-  symlinkSync(join('..data', 'token'), join(dir, 'token'));
-  return {
-    path: join(dir, 'token'),
-    swap(next) {
-      // As the kubelet does: a new directory, a new symlink beside the old, renamed over it.
-      symlinkSync(version(next), join(dir, '..data_tmp'));
-      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-    },
-  };
-}
-
 function watch(path: string, token = FIRST) {
   const changes: string[] = [];
   const refused: string[] = [];
@@ -43,7 +23,7 @@ function watch(path: string, token = FIRST) {
 
 describe('TokenFile', () => {
   it('reads nothing again while the file is unchanged', () => {
-    const mount = secretMount(FIRST);
+    const mount = secretMount(dir, FIRST);
     let reads = 0;
     const file = new TokenFile({ path: mount.path, token: FIRST, onChange: () => undefined, onRefused: () => undefined, readFile: () => (reads++, FIRST) });
     expect(file.recheck()).toBe(false);
@@ -52,7 +32,7 @@ describe('TokenFile', () => {
   });
 
   it('follows a symlink swap of ..data, as a Kubernetes secret is updated', () => {
-    const mount = secretMount(FIRST);
+    const mount = secretMount(dir, FIRST);
     const { file, changes } = watch(mount.path);
     mount.swap(SECOND);
     expect(file.recheck()).toBe(true);
@@ -71,7 +51,7 @@ describe('TokenFile', () => {
   });
 
   it('keeps the current token when the new one is refused, saying why once and never quoting it', () => {
-    const mount = secretMount(FIRST);
+    const mount = secretMount(dir, FIRST);
     const { file, changes, refused } = watch(mount.path);
     mount.swap('sk-orq-01H two words in a key');
     expect(file.recheck()).toBe(false);
@@ -113,7 +93,7 @@ describe('TokenFile', () => {
   });
 
   it('tells a symlink swap from the same content by the inode', () => {
-    const mount = secretMount(FIRST);
+    const mount = secretMount(dir, FIRST);
     const before = statSignature(mount.path);
     mount.swap(FIRST);
     expect(statSignature(mount.path)).not.toBe(before);

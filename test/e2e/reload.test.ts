@@ -3,12 +3,13 @@
  * Kubernetes secret is (its ..data symlink) is used from the next refresh on without a
  * signal, and POST /-/reload follows the workspaces file or refuses it whole.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeys, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { startExporterOn, valueOf, type ExporterRun } from '../support/stack.js';
+import { secretMount } from '../support/secret-mount.js';
 
 const OLD = 'sk-orq-01HOLDKEYOLDKEYOLDKEYOLDKEY-oldsecret';
 const NEW = 'sk-orq-01HNEWKEYNEWKEYNEWKEYNEWKEY-newsecret';
@@ -23,26 +24,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'orq-reload-'));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** A Kubernetes secret volume: `token` -> `..data/token`, and `..data` swapped atomically. */
-function secretMount(dir: string, token: string): { path: string; swap(next: string): void } {
-  let n = 0;
-  const version = (content: string): string => {
-    const name = `..2026_${++n}`;
-    mkdirSync(join(dir, name));
-    writeFileSync(join(dir, name, 'token'), `${content}\n`);
-    return name;
-  };
-  symlinkSync(version(token), join(dir, '..data'));
-  symlinkSync(join('..data', 'token'), join(dir, 'token'));
-  return {
-    path: join(dir, 'token'),
-    swap(next) {
-      symlinkSync(version(next), join(dir, '..data_tmp'));
-      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-    },
-  };
 }
 
 async function simulator(token: string, count = 20): Promise<Simulator> {
