@@ -6,7 +6,7 @@
 import { drawKeyBudget, drawNotifiers } from './generate-budgets.js';
 import { drawProjectSeeds, type ProjectSeed } from './generate-projects.js';
 import { CROCKFORD, createRng, encodeUlidTime, type Rng } from './random.js';
-import type { SimBudget, SimKey, SimOwner } from './key.js';
+import type { SimKey, SimOwner } from './key.js';
 import { DAY, HOUR, MINUTE, isoSeconds } from './time.js';
 
 export { isoSeconds } from './time.js';

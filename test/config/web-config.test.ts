@@ -10,7 +10,6 @@ import bcrypt from 'bcryptjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { CONFIGURABLE_HEADERS, loadWebConfig, parseWebConfig, type WebConfig } from '../../src/config/web-config.js';
-import { startExporter } from '../../src/exporter.js';
 import { MAX_FILE_BYTES } from '../../src/util/read-file.js';
 import { makeCerts, type TestCerts } from '../hardening/support/certs.js';
 
