@@ -1,13 +1,11 @@
 /**
  * The metrics contract as a table: what must hold of every row for Prometheus to accept the
  * family and for its users to read it the usual way. Which families a render writes, and how,
- * is exposition.test.ts's; that the README's table matches this one is readme.test.ts's.
+ * is exposition.test.ts's; that the README's table matches this one is readme.test.ts's; what is
+ * particular to the exporter's own families is exporter-families.test.ts's.
  */
 import { describe, expect, it } from 'vitest';
-import { allFamilies, COUNT_LABELS, families, INFO_LABELS, SOURCES, type Family } from '../../src/exposition/families.js';
-import { SKIP_REASONS } from '../../src/orq/api-key.js';
-import { REFRESH_ERROR_REASONS } from '../../src/orq/errors.js';
-import { ENDPOINTS } from '../../src/orq/transport.js';
+import { allFamilies, COUNT_LABELS, families, INFO_LABELS, type Family } from '../../src/exposition/families.js';
 
 // The text format's grammar for names; label names may not contain a colon.
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -98,15 +96,5 @@ describe('label sets', () => {
   it('count keys by labels the info family also has, so a count can be joined back', () => {
     expect(families.keys.labels).toEqual(COUNT_LABELS);
     for (const label of COUNT_LABELS) expect(INFO_LABELS).toContain(label);
-  });
-});
-
-describe('the closed sets named in HELP', () => {
-  it('list every refresh error reason, every skip reason, every source and every endpoint', () => {
-    expect(families.refreshErrors.help).toContain(`(${REFRESH_ERROR_REASONS.join(', ')})`);
-    expect(families.skippedRecords.help).toContain(`(${SKIP_REASONS.join(', ')})`);
-    expect(SOURCES).toEqual(ENDPOINTS);
-    expect(families.sourceUp.help).toContain(`(${SOURCES.join(', ')})`);
-    expect(families.apiRequests.help).toContain(`(${ENDPOINTS.join(', ')})`);
   });
 });

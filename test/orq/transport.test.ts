@@ -1,8 +1,9 @@
+/** Requests to the upstream: tokens, logs, counts and retries. Reading a body and naming what a request threw are response.test.ts's. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RefreshError } from '../../src/orq/errors.js';
-import { classify, Transport } from '../../src/orq/transport.js';
+import { Transport } from '../../src/orq/transport.js';
 
 let server: Server | undefined;
 let transport: Transport | undefined;
@@ -80,36 +81,11 @@ describe('Transport', () => {
     expect(JSON.stringify(lines)).not.toContain(token);
   });
 
-  it('refuses a body with more records than allowed before parsing it', async () => {
-    const { url } = await upstream(() => ({ status: 200, body: `[${'1,'.repeat(1_500)}1]` }));
-    const error = await make(url, 'tok-0123456789abcdef').getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).catch((e: unknown) => e);
-    expect(error).toMatchObject({ reason: 'invalid_response', message: 'response holds more than 1000 records' });
-  });
-
   it('counts every request with its endpoint and code', async () => {
     const { url } = await upstream((n) => (n === 0 ? { status: 500, body: '{}' } : { status: 200, body: '[]' }));
     const codes: string[] = [];
     await make(url, 'tok-0123456789abcdef', { onRequest: (endpoint, code) => codes.push(`${endpoint} ${code}`) }).getJson('projects', '/v2/projects', AbortSignal.timeout(5_000), limits);
     expect(codes).toEqual(['projects 500', 'projects 200']);
-  });
-});
-
-describe('classify', () => {
-  const signal = new AbortController().signal;
-  it.each([
-    [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'network'],
-    [Object.assign(new Error('headers'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), 'timeout'],
-    [new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) }), 'network'],
-    [new RangeError('Map maximum size exceeded'), 'invalid_response'],
-    [new TypeError('boom'), 'invalid_response'],
-  ])('%s is %s', (error, reason) => {
-    expect(classify(error, signal).reason).toBe(reason);
-  });
-
-  it('says timeout for anything once the signal aborted', () => {
-    const abort = new AbortController();
-    abort.abort();
-    expect(classify(new Error('aborted'), abort.signal).reason).toBe('timeout');
   });
 });
 

@@ -1,11 +1,11 @@
 /**
  * The whole path on loopback: the simulated orq workspace over real HTTP, the exporter's
  * client, poller and exposition, and /metrics read over real HTTP, on each of the three wire
- * variants of the key list (variants.test.ts proves a large workspace exact on each).
+ * variants of the key list (e2e/variants.test.ts proves a large workspace exact on each).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateKeys, makeKey, errorBody, WIRE_VARIANTS } from '../../src/simulator/index.js';
-import { seriesOf, startStack, TOKEN, valueOf, type Stack } from '../support/stack.js';
+import { generateKeys, makeKey, errorBody, WIRE_VARIANTS } from '../src/simulator/index.js';
+import { seriesOf, startStack, TOKEN, valueOf, type Stack } from './support/stack.js';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);

@@ -1,41 +1,30 @@
 /**
- * The built program as a user runs it: `node dist/src/main.js`, with settings in the
- * environment, stopped by SIGTERM; and the demo's answers that need no upstream.
+ * The exporter's process as a user runs it: `node dist/src/main.js`, with settings in the
+ * environment; its exit codes, its logs, and the signals it answers (SIGTERM, SIGHUP).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeys, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { TOKEN, valueOf } from '../support/stack.js';
+import { generateKeys, startSimulator, type Simulator } from '../src/simulator/index.js';
+import { buildProgram, exit, type Built } from './support/programs.js';
+import { TOKEN, valueOf } from './support/stack.js';
 
-const MAIN = 'dist/src/main.js';
-const DEMO = 'dist/src/demo.js';
-
-function run(env: Record<string, string>, args: string[] = [], program = MAIN) {
-  return spawn(process.execPath, [program, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-async function exit(child: ReturnType<typeof run>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
+let main: Built;
+const run = (env: Record<string, string>, args: string[] = []) => main.run(env, args);
 
 let simulator: Simulator;
 const dir = mkdtempSync(join(tmpdir(), 'main-'));
 beforeAll(async () => {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  main = buildProgram('main');
   simulator = await startSimulator({ keys: generateKeys({ count: 50, seed: 1, now: Date.now() }), token: TOKEN });
 }, 120_000);
 afterAll(async () => {
   await simulator?.close();
+  main?.remove();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -241,35 +230,5 @@ describe('main: SIGHUP', () => {
       'ORQ_WORKSPACES_FILE: workspaces[0]: needs exactly one of api_key_file and api_key_env',
     ]);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
-  });
-});
-
-describe('demo', () => {
-  it('answers --help with the exporter’s settings and its own', async () => {
-    const result = await exit(run({}, ['--help'], DEMO));
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm run demo -- \[flags\]\n/);
-    for (const text of ['--refresh-interval', 'REFRESH_INTERVAL', '--web.listen-address', 'DEMO_KEYS', 'DEMO_SEED']) expect(result.stdout).toContain(text);
-    expect(result.stderr).toBe('');
-  });
-
-  it('answers --version', async () => {
-    const result = await exit(run({}, ['--version'], DEMO));
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^orq-api-keys-exporter \d+\.\d+\.\d+ \(demo\)\n$/);
-  });
-
-  it('refuses, before starting anything, the flags that choose the upstream and bad demo settings', async () => {
-    const result = await exit(run({ DEMO_KEYS: '1e9', DEMO_SEED: 'x' }, ['--orq-base-url=http://elsewhere', '--orq-workspaces-file', '/w.yml'], DEMO));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      [
-        '--orq-workspaces-file: not used by the demo, which runs its own simulated workspace',
-        '--orq-base-url: not used by the demo, which runs its own simulated workspace',
-        'DEMO_KEYS: must be a whole number from 0 to 100000 (got "1e9")',
-        'DEMO_SEED: must be a whole number (got "x")',
-        '',
-      ].join('\n'),
-    );
   });
 });
