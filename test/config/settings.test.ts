@@ -4,7 +4,8 @@
  * is config.test.ts's; how --help lays the rows out is help.test.ts's.
  */
 import { describe, expect, it } from 'vitest';
-import { LISTEN_FLAG, LOG_LEVELS, REFUSED_FLAGS, SETTINGS, setting, type Setting, type SettingName } from '../../src/config/settings.js';
+import { LISTEN_FLAG, REFUSED_FLAGS, SETTINGS, setting, type Setting, type SettingName } from '../../src/config/settings.js';
+import { LOG_LEVELS } from '../../src/log.js';
 import { MAX_WORKSPACES } from '../../src/config/workspaces-file.js';
 
 const rows = SETTINGS as readonly Setting[];
