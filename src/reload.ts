@@ -44,7 +44,16 @@ export function createReloader(options: ReloaderOptions): (trigger: string) => P
 
 async function reloadOnce(options: ReloaderOptions, trigger: string): Promise<ReloadResult> {
   const { logger } = options;
-  const loaded = options.load();
+  let loaded: ConfigResult;
+  try {
+    loaded = options.load();
+  } catch (error) {
+    // loadConfig reports problems rather than throwing; one that throws is a bug, still no crash.
+    options.record(false);
+    const line = options.redact(`reading the configuration failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error('configuration reload failed', { trigger, error: line });
+    return { ok: false, errors: [line] };
+  }
   if (loaded.ok !== true) {
     // --help and --version cannot come back from the same arguments; said rather than ignored.
     const errors = (loaded.ok === false ? loaded.errors : [`the arguments now ask for --${loaded.ok}`]).map(options.redact);

@@ -130,16 +130,18 @@ describe('createReloader', () => {
     expect(r.lines.map((l) => l.fields?.['trigger'])).toEqual(['one', 'two', 'three']);
   });
 
-  it('keeps going past a load that throws: the next reload still runs', async () => {
-    // loadConfig is not meant to throw; the queue must survive it all the same.
+  it('answers a load that throws as a failed reload, redacted, never a rejection, and the next reload still runs', async () => {
+    // loadConfig is not meant to throw; a reload must survive it all the same.
     let n = 0;
     const r = reloader(() => {
-      if (++n === 1) throw new Error('load broke');
+      if (++n === 1) throw new Error(`load broke on ${SECRET}`);
       return accepted();
     }, async () => summary());
     const broken = r.reload('one');
     const next = r.reload('two');
-    await broken.catch(() => undefined);
+    await expect(broken).resolves.toEqual({ ok: false, errors: ['reading the configuration failed: load broke on [REDACTED]'] });
     await expect(next).resolves.toMatchObject({ ok: true });
+    expect(r.recorded).toEqual([false, true]);
+    expect(r.lines[0]).toMatchObject({ level: 'error', msg: 'configuration reload failed', fields: { trigger: 'one' } });
   });
 });
