@@ -1,8 +1,9 @@
 /**
  * A fresh process running the real exporter (startExporter, as main.ts does) against the
- * parent's simulator: keys, budgets and projects. It refreshes until some 500 pages have gone by, serves plain and gzip
- * scrapes, measures its resident memory, reports to the parent, then keeps serving for the
- * load test until told to stop. A fresh process per size keeps one size's garbage out of another's figures.
+ * parent's simulator, reading keys, budgets and projects. It refreshes until some 500 pages
+ * have gone by, serves plain and gzip scrapes, measures its resident memory, reports to the
+ * parent, then keeps serving for the load test until told to stop. A fresh process per size
+ * keeps one size's garbage out of another's figures.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -150,7 +150,7 @@ export function readmeSection(results: Results, judged: readonly Judged[]): stri
     '',
     targetsTable(judged),
     '',
-    'Run it with `npm run bench` (minutes on two cores; it writes bench/RESULTS.md, this section and its copy',
+    `Run it with \`npm run bench\` (${Math.max(1, Math.round(results.durationSeconds / 60))} minutes for this run; it writes bench/RESULTS.md, this section and its copy`,
     'bench/README-section.md) or `npm run bench -- --sizes 1000 --quick` (seconds; writes nothing unless given --write).',
   ];
   return lines.join('\n');

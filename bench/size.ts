@@ -5,7 +5,8 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Encoding } from '../src/exposition/exposition.js';
-import { complete, snapshotOf, startBenchExporter } from './exporter.js';
+import type { RunningExporter } from '../src/exporter.js';
+import { complete, snapshotOf, startBenchExporter, type CompleteRefresh } from './exporter.js';
 import { log, perEncoding, SteppingClock, stats, type Timed } from './measure.js';
 import { measureHttp } from './measurements/http.js';
 import { measureInProcess } from './measurements/in-process.js';
@@ -41,9 +42,9 @@ export async function measureSize(keys: number, options: SizeOptions): Promise<S
   const fresh: FreshRow[] = [];
   const clock = new SteppingClock(BENCH_NOW_MS + 250);
   let load: LoadRow[];
-  let exporter: Awaited<ReturnType<typeof startBenchExporter>>;
+  let exporter: RunningExporter;
   let fetchedAt: number;
-  let refresh: ReturnType<typeof complete>;
+  let refresh: CompleteRefresh;
   try {
     log(`${keys} keys: a fresh exporter process refreshes with ${options.latencyMs} ms a page, then takes concurrent load`);
     const measured = await measureFresh(simulator, { latencyMs: options.latencyMs, warmPages: p.warmPages, allocator: 'default' });

@@ -2,7 +2,7 @@
  * Scrapes over HTTP of the exporter as it ships (startExporter's server, /metrics written
  * straight to the socket), of the same app answering through a web Response, and of the floor
  * (a bare node:http server writing the same bytes, already built). The three are scraped in
- * turn, one each, so a busy moment of the machine lands on all of them alike.
+ * turn, one each and in a rotating order, so a busy moment of the machine lands on all of them alike.
  */
 import type { Encoding, Exposition } from '../../src/exposition/exposition.js';
 import { Scraper, serveBytes, serveResponsePath, type Listening } from '../http.js';
@@ -45,7 +45,12 @@ export async function measureHttp(
       const bytes: number[] = contenders.map(() => 0);
       collectGarbage();
       for (let i = -WARMUP; i < n; i++) {
-        for (const [k, c] of contenders.entries()) {
+        // Each round starts with the next contender: whichever goes first or follows another
+        // (its garbage, its socket's teardown) changes from round to round instead of always
+        // landing on the same one.
+        for (let j = 0; j < contenders.length; j++) {
+          const k = (((i + j) % contenders.length) + contenders.length) % contenders.length;
+          const c = contenders[k]!;
           if (c.step) clock.nextSecond();
           const start = performance.now();
           bytes[k] = await c.scraper.scrape(encoding);
