@@ -1,6 +1,7 @@
 /**
  * The baseline: the exporter as one would first write it with prom-client. One labelled Gauge
- * per family with the same names and labels, `set()` for every key from the snapshot, the
+ * per family with the same names and labels, `set()` for every key, budget and project of the
+ * snapshot (the same series ours writes), the
  * clock-dependent families set in `collect()` at every scrape, `registry.metrics()` per scrape
  * and zlib.gzip for gzip. Same snapshot, same exporter health metrics, same process.
  */
@@ -12,7 +13,7 @@ import { Gauge, Registry } from 'prom-client';
 import { COUNT_LABELS, INFO_LABELS, families } from '../src/exposition/families.js';
 import { createHealthMetrics } from '../src/exposition/health.js';
 import { acceptsGzip } from '../src/http/encoding.js';
-import type { Snapshot } from '../src/snapshot.js';
+import { budgetsOf, rateLimitOf, type Snapshot } from '../src/snapshot.js';
 
 const gzip = promisify(gzipCallback);
 const DAY = 86_400;
@@ -40,7 +41,12 @@ export class PromClientBaseline {
     const lastUsed = gauge(families.keyLastUsed);
     const budgetAmount = gauge(families.keyBudgetAmount);
     const budgetTokens = gauge(families.keyBudgetTokenLimit);
+    const usageAmount = gauge(families.keyBudgetUsageAmount);
+    const usageTokens = gauge(families.keyBudgetUsageTokens);
+    const usageRequests = gauge(families.keyBudgetUsageRequests);
+    const alertThreshold = gauge(families.keyBudgetAlertThreshold);
     const rateLimit = gauge(families.keyRateLimit);
+    const projectInfo = gauge(families.projectInfo);
     gauge(families.keyDaysToExpiry, function () {
       const nowS = now() / 1000;
       for (const k of keys) if (k.expiresAt !== null) this.set({ workspace, api_key_id: k.id }, (k.expiresAt - nowS) / DAY);
@@ -76,12 +82,26 @@ export class PromClientBaseline {
       if (k.createdAt !== null) created.set(id, k.createdAt);
       if (k.expiresAt !== null) expiry.set(id, k.expiresAt);
       if (k.lastUsedAt !== null) lastUsed.set(id, k.lastUsedAt);
-      if (k.budget !== null) {
-        const withPeriod = { ...id, period: k.budget.period };
-        if (k.budget.amount !== null) budgetAmount.set(withPeriod, k.budget.amount);
-        if (k.budget.tokenLimit !== null) budgetTokens.set(withPeriod, k.budget.tokenLimit);
+      let requests: number | null = null;
+      for (const budget of budgetsOf(snapshot, k)) {
+        const withPeriod = { ...id, period: budget.period };
+        if (budget.amount !== null) budgetAmount.set(withPeriod, budget.amount);
+        if (budget.tokenLimit !== null) budgetTokens.set(withPeriod, budget.tokenLimit);
+        const usage = budget.usage;
+        if (usage !== null) {
+          if (usage.amount !== null) usageAmount.set(withPeriod, usage.amount);
+          if (usage.tokens !== null) usageTokens.set(withPeriod, usage.tokens);
+          // As ours: every budget of a key counts the same requests in the same minute.
+          if (usage.requests !== null) requests = Math.max(requests ?? 0, usage.requests);
+        }
+        // As ours: the lowest threshold per dimension, one series however many alerts there are.
+        const lowest = new Map<string, number>();
+        for (const a of budget.alerts) lowest.set(a.dimension, Math.min(lowest.get(a.dimension) ?? Infinity, a.thresholdRatio));
+        for (const [dimension, ratio] of lowest) alertThreshold.set({ ...withPeriod, dimension }, ratio);
       }
-      if (k.rateLimitPerMinute !== null) rateLimit.set(id, k.rateLimitPerMinute);
+      if (requests !== null) usageRequests.set(id, requests);
+      const rate = rateLimitOf(snapshot, k);
+      if (rate !== null) rateLimit.set(id, rate);
       const group: Record<(typeof COUNT_LABELS)[number], string> = {
         workspace,
         status: k.status,
@@ -91,6 +111,7 @@ export class PromClientBaseline {
       };
       counts.inc(group, 1);
     }
+    for (const p of snapshot.projects ?? []) projectInfo.set({ workspace, project_id: p.id, project_name: p.name, archived: String(p.archived) }, 1);
   }
 
   /** One scrape's body, as the bytes a server would write. */

@@ -1,16 +1,17 @@
 /**
  * A fresh process running the real exporter (startExporter, as main.ts does) against the
- * parent's simulator: it refreshes until some 500 pages have gone by, serves plain and gzip
- * scrapes, measures its resident memory, reports to the parent, then keeps serving for the
- * load test until told to stop. A fresh process per size keeps one size's garbage out of another's figures.
+ * parent's simulator, reading keys, budgets and projects. It refreshes until some 500 pages
+ * have gone by, serves plain and gzip scrapes, measures its resident memory, reports to the
+ * parent, then keeps serving for the load test until told to stop. A fresh process per size
+ * keeps one size's garbage out of another's figures.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../src/config.js';
 import { acceptsGzip } from '../src/http/encoding.js';
 import { CONTENT_TYPE } from '../src/exposition/text.js';
-import { startExporter, type RunningExporter } from '../src/exporter.js';
-import { silentLogger } from '../src/log.js';
+import type { RunningExporter } from '../src/exporter.js';
+import { complete, startBenchExporter } from './exporter.js';
+import type { RefreshPages } from './results.js';
 
 export interface ChildRequest {
   readonly simulatorUrl: string;
@@ -30,7 +31,11 @@ export interface ChildReport {
   readonly type: 'ready';
   readonly url: string;
   readonly keys: number;
-  readonly pages: number;
+  /** Pages of the last refresh, per source. */
+  readonly pages: RefreshPages;
+  /** Pages of the first refresh, every source. */
+  readonly firstPages: number;
+  /** Key-list requests of the first refresh. */
   readonly requests: number;
   /** The first refresh, in a process that has run nothing yet (cold JIT, new connection). */
   readonly firstRefreshSeconds: number;
@@ -72,22 +77,7 @@ function send(message: ChildMessage): void {
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '{}') as ChildRequest;
-  const loaded = loadConfig({
-    env: {
-      ORQ_API_KEY: request.token,
-      ORQ_BASE_URL: request.simulatorUrl,
-      ORQ_WORKSPACE: 'bench',
-      LISTEN_ADDRESS: '127.0.0.1',
-      PORT: '0',
-      REFRESH_INTERVAL: '1h',
-      REQUEST_TIMEOUT: '60s',
-      REFRESH_TIMEOUT: '10m',
-      LOG_LEVEL: 'error',
-    },
-    argv: [],
-  });
-  if (loaded.ok !== true) throw new Error(`bad bench config: ${JSON.stringify(loaded)}`);
-  const exporter = await startExporter(loaded.config, { logger: silentLogger });
+  const exporter = await startBenchExporter(request.simulatorUrl, request.token);
   // start() began the first refresh; this joins it. Outcomes stay inside refreshOnce: an
   // outcome held here would hold its snapshot's keys through the memory figures.
   const first = await refreshOnce(exporter);
@@ -95,7 +85,7 @@ async function main(): Promise<void> {
   await exporter.exposition.body('gzip');
   // An exporter refreshes for its whole life: the refresh timed is one after some hundreds of
   // pages, when the client's code is as optimised as it will be (the first is reported too).
-  const refreshes = Math.max(2, Math.ceil(request.warmPages / first.pages));
+  const refreshes = Math.max(2, Math.ceil(request.warmPages / first.allPages));
   for (let i = 2; i < refreshes; i++) {
     await refreshOnce(exporter);
     await exporter.exposition.body('gzip');
@@ -119,6 +109,7 @@ async function main(): Promise<void> {
     url: exporter.url,
     keys: next.keys,
     pages: next.pages,
+    firstPages: first.allPages,
     requests: first.requests,
     lastRequests: next.requests,
     firstRefreshSeconds: first.seconds,
@@ -140,15 +131,18 @@ async function main(): Promise<void> {
 
 interface RefreshFigures {
   readonly keys: number;
-  readonly pages: number;
+  readonly pages: RefreshPages;
+  readonly allPages: number;
+  /** Key-list requests. */
   readonly requests: number;
   readonly seconds: number;
 }
 
 async function refreshOnce(exporter: RunningExporter): Promise<RefreshFigures> {
   const [outcome] = await exporter.refreshAll();
-  if (!outcome?.ok || !outcome.list) throw new Error(`refresh failed: ${outcome?.error?.message ?? 'no outcome'}`);
-  return { keys: outcome.list.keys.length, pages: outcome.list.pages, requests: outcome.list.requests, seconds: outcome.durationSeconds };
+  const done = complete(outcome);
+  const pages = { keys: done.list.pages, budgets: done.budgets.pages, projects: done.projects?.pages ?? 0 };
+  return { keys: done.list.keys.length, pages, allPages: pages.keys + pages.budgets + pages.projects, requests: done.list.requests, seconds: done.durationSeconds };
 }
 
 function serveFloor(bodies: Readonly<Record<'identity' | 'gzip', Buffer>>): Promise<string> {

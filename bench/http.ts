@@ -1,7 +1,7 @@
 /**
- * Scrapes over loopback: the exporter's own Hono app, the floor (a bare node:http server
- * writing a body that is already built) and one keep-alive client that reads every byte, as
- * Prometheus does. Gzip bodies are read as sent, not decompressed: that is the scraper's work.
+ * Scrapes over loopback: the exporter's app without its direct write, the floor (a bare
+ * node:http server writing a body that is already built) and one keep-alive client that reads
+ * every byte, as Prometheus does. Gzip bodies are read as sent, not decompressed: that is the scraper's work.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,30 +18,15 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export interface ServeOptions {
-  /**
-   * Whether /metrics may be written straight to the socket, as in production (the default).
-   * Off, the app gets no node:http response and answers through a web stream: what the direct
-   * write saves. `BENCH_DIRECT_WRITE=off` in the environment turns it off for a whole run.
-   */
-  readonly directWrite?: boolean;
-}
-
 /**
- * The exporter's HTTP app, built and served exactly as exporter.ts does (createApp, listen,
- * `fetch: app.fetch`), over an exposition we control. `beforeScrape` runs first at every
- * scrape (the benchmark moves its clock there).
+ * The exporter's app over its exposition, served by its own listen() but with a fetch that
+ * hides the node:http response from the app: /metrics then answers through a web Response, as
+ * it would without the direct write. Compared with the exporter itself, it shows what the
+ * direct write saves.
  */
-export async function serveExposition(exposition: Exposition, beforeScrape: () => void = () => undefined, options: ServeOptions = {}): Promise<Listening> {
-  const metricsBody = (e: Encoding): Promise<Buffer[]> => {
-    beforeScrape();
-    return exposition.body(e);
-  };
-  const app = createApp({ metricsBody, workspaces: () => [], version: 'bench', logger: silentLogger });
-  const directWrite = options.directWrite ?? process.env['BENCH_DIRECT_WRITE'] !== 'off';
-  // Without the node:http env the route cannot reach the socket and builds a Response instead.
-  const fetch = directWrite ? app.fetch : (request: Request) => app.fetch(request);
-  const server = await listenApp({ fetch, port: 0, hostname: '127.0.0.1', logger: silentLogger });
+export async function serveResponsePath(exposition: Exposition): Promise<Listening> {
+  const app = createApp({ metricsBody: (e: Encoding) => exposition.body(e), workspaces: () => [], version: 'bench', logger: silentLogger });
+  const server = await listenApp({ fetch: (request: Request) => app.fetch(request), port: 0, hostname: '127.0.0.1', logger: silentLogger });
   return { url: `http://127.0.0.1:${server.port}`, close: () => server.close() };
 }
 

@@ -5,6 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Encoding } from '../src/exposition/exposition.js';
 
 export interface Stats {
   readonly n: number;
@@ -69,6 +70,36 @@ export function collectGarbage(): void {
   collect();
 }
 
-export function mb(bytes: number): number {
-  return bytes / (1024 * 1024);
+
+/** Samples of one contender, and the size of the body it wrote. */
+export interface Timed {
+  readonly samples: number[];
+  readonly bytes: number;
+  /** In-process floor only: Buffer.concat of our pieces. */
+  readonly concat?: number[];
+}
+
+/** The synchronous twin of `sample`, with one unmeasured run first; `fn` gets the run's index (-1 for the warm-up). */
+export function sampleSync(n: number, fn: (i: number) => unknown): number[] {
+  fn(-1);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    fn(i);
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+export const totalBytes = (chunks: readonly Buffer[]): number => chunks.reduce((n, c) => n + c.length, 0);
+
+/** Progress goes to stderr, so stdout is the Markdown alone. */
+export function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+/** Runs `fn` for plain, then for gzip, one after the other (never both at once: they would share the cores). */
+export async function perEncoding<T>(fn: (encoding: Encoding) => Promise<T>): Promise<Record<Encoding, T>> {
+  const identity = await fn('identity');
+  return { identity, gzip: await fn('gzip') };
 }

@@ -6,7 +6,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../util/flags.js';
+import { VERSION } from '../version.js';
 import type { IncludeBudgetMode } from './replies.js';
 import { startSimulator, type SimulatorOptions } from './server.js';
 import { WIRE_VARIANTS, type WireVariant } from './wire.js';
@@ -29,78 +30,98 @@ export interface CliConfig {
   rateLimit?: { limit: number; windowMs: number };
 }
 
+/** What the command line asks for: a simulator to run, help, the version, or what is wrong with it. */
+export type CliResult =
+  | { readonly kind: 'config'; readonly config: CliConfig }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'errors'; readonly errors: readonly string[] };
+
 export const USAGE = `usage: cli.js [--keys N] [--seed N] [--port N] [--shape reference|sdk|rc] [--token T] [--latency MS]
               [--workspace-id ID] [--rate-limit N] [--rate-window-ms MS]
-              [--include-budget embed|ignore|reject_400|reject_403] [--deny-budgets]`;
+              [--include-budget embed|ignore|reject_400|reject_403] [--deny-budgets] [--help] [--version]`;
 
-function integer(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new Error(`--${flag} must be an integer between ${min} and ${max}, got "${value}"`);
-  return n;
+const FLAGS = {
+  keys: { type: 'string' },
+  seed: { type: 'string' },
+  port: { type: 'string' },
+  shape: { type: 'string' },
+  token: { type: 'string' },
+  latency: { type: 'string' },
+  'workspace-id': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'rate-window-ms': { type: 'string' },
+  'include-budget': { type: 'string' },
+  'deny-budgets': { type: 'boolean' },
+} as const;
+
+/** Collects one line per problem, so a command line with three mistakes is told all three at once. */
+class Problems {
+  readonly lines: string[] = [];
+
+  integer(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+    if (value === undefined) return fallback;
+    const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (n >= min && n <= max) return n;
+    this.lines.push(`--${flag} must be an integer between ${min} and ${max}, got "${value}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+    if (value === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.lines.push(`--${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+    return undefined;
+  }
 }
 
-/** Flags to a config; throws an Error naming the flag for anything it cannot use. */
-export function parseCliArgs(argv: readonly string[]): CliConfig {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      keys: { type: 'string' },
-      seed: { type: 'string' },
-      port: { type: 'string' },
-      shape: { type: 'string' },
-      token: { type: 'string' },
-      latency: { type: 'string' },
-      'workspace-id': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'rate-window-ms': { type: 'string' },
-      'include-budget': { type: 'string' },
-      'deny-budgets': { type: 'boolean' },
-    },
-  });
-  const shape = (values.shape ?? 'sdk') as WireVariant;
-  if (!WIRE_VARIANTS.includes(shape)) throw new Error(`--shape must be one of ${WIRE_VARIANTS.join(', ')}, got "${shape}"`);
+/** Flags to a config, through the project's one flag parser; every problem is one line of `errors`. */
+export function parseCliArgs(argv: readonly string[]): CliResult {
+  const parsed = parseFlags(argv, FLAGS);
+  if (parsed.kind !== 'values') return parsed;
+  const { values } = parsed;
+  const problems = new Problems();
+  // Checked in the order of the usage line, so the errors read in that order too.
+  const keys = problems.integer('keys', values.keys, 500, 0, 10_000_000);
+  const seed = problems.integer('seed', values.seed, 1, -(2 ** 31), 2 ** 32 - 1);
+  const port = problems.integer('port', values.port, 0, 0, 65_535);
+  const shape = problems.oneOf('shape', values.shape, WIRE_VARIANTS) ?? 'sdk';
   const token = values.token ?? 'demo-token';
-  if (token === '') throw new Error('--token must not be empty');
-  const config: CliConfig = {
-    keys: integer('keys', values.keys, 500, 0, 10_000_000),
-    seed: integer('seed', values.seed, 1, -(2 ** 31), 2 ** 32 - 1),
-    port: integer('port', values.port, 0, 0, 65_535),
-    shape,
-    token,
-    latencyMs: integer('latency', values.latency, 0, 0, 3_600_000),
-  };
+  // Never repeated in the line: even a simulator's token may be pasted from somewhere real.
+  if (token === '') problems.lines.push('--token must not be empty');
+  const latencyMs = problems.integer('latency', values.latency, 0, 0, 3_600_000);
+  const config: CliConfig = { keys, seed, port, shape, token, latencyMs };
   if (values['workspace-id'] !== undefined) config.workspaceId = values['workspace-id'];
-  const includeBudget = values['include-budget'] as IncludeBudgetMode | undefined;
-  if (includeBudget !== undefined) {
-    if (!INCLUDE_BUDGET_MODES.includes(includeBudget)) {
-      throw new Error(`--include-budget must be one of ${INCLUDE_BUDGET_MODES.join(', ')}, got "${includeBudget}"`);
-    }
-    config.includeBudget = includeBudget;
-  }
+  const includeBudget = problems.oneOf('include-budget', values['include-budget'], INCLUDE_BUDGET_MODES);
+  if (includeBudget !== undefined) config.includeBudget = includeBudget;
   if (values['deny-budgets'] === true) config.denyBudgets = true;
   if (values['rate-limit'] !== undefined) {
     config.rateLimit = {
-      limit: integer('rate-limit', values['rate-limit'], 0, 0, 1_000_000_000),
-      windowMs: integer('rate-window-ms', values['rate-window-ms'], 60_000, 1, 86_400_000),
+      limit: problems.integer('rate-limit', values['rate-limit'], 0, 0, 1_000_000_000),
+      windowMs: problems.integer('rate-window-ms', values['rate-window-ms'], 60_000, 1, 86_400_000),
     };
   } else if (values['rate-window-ms'] !== undefined) {
-    throw new Error('--rate-window-ms needs --rate-limit');
+    problems.lines.push('--rate-window-ms needs --rate-limit');
   }
-  return config;
+  return problems.lines.length > 0 ? { kind: 'errors', errors: problems.lines } : { kind: 'config', config };
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  let config: CliConfig;
-  try {
-    config = parseCliArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+  const parsed = parseCliArgs(argv);
+  if (parsed.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (parsed.kind === 'errors') {
+    process.stderr.write(`${parsed.errors.join('\n')}\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }
+  const config = parsed.config;
   const options: SimulatorOptions = {
     ...generateWorkspace({ count: config.keys, seed: config.seed, now: Date.now() }),
     token: config.token,

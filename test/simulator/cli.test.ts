@@ -1,19 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../../src/simulator/cli.js';
+import { parseCliArgs, type CliConfig, type CliResult } from '../../src/simulator/cli.js';
+
+/** The config of a command line that must parse. */
+function config(argv: readonly string[]): CliConfig {
+  const result = parseCliArgs(argv);
+  if (result.kind !== 'config') throw new Error(`expected a config, got ${JSON.stringify(result)}`);
+  return result.config;
+}
+
+const errors = (...lines: string[]): CliResult => ({ kind: 'errors', errors: lines });
 
 describe('parseCliArgs', () => {
   it('defaults to 500 keys of seed 1 in the sdk variant on a free port, token demo-token, no latency', () => {
-    expect(parseCliArgs([])).toEqual({ keys: 500, seed: 1, port: 0, shape: 'sdk', token: 'demo-token', latencyMs: 0 });
+    expect(config([])).toEqual({ keys: 500, seed: 1, port: 0, shape: 'sdk', token: 'demo-token', latencyMs: 0 });
   });
 
   it.each(['reference', 'sdk', 'rc'] as const)('takes --shape %s', (shape) => {
-    expect(parseCliArgs(['--shape', shape]).shape).toBe(shape);
+    expect(config(['--shape', shape]).shape).toBe(shape);
   });
 
-  it('reads every flag', () => {
+  it('reads every flag, with its value after it or after =', () => {
     expect(
-      parseCliArgs([
-        '--keys', '10000', '--seed', '7', '--port', '9999', '--shape', 'rc', '--token', 't0k',
+      config([
+        '--keys', '10000', '--seed=7', '--port', '9999', '--shape', 'rc', '--token', 't0k',
         '--latency', '25', '--workspace-id', 'ws_x', '--rate-limit', '60', '--rate-window-ms', '1000',
         '--include-budget', 'reject_403', '--deny-budgets',
       ]),
@@ -31,8 +40,12 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('takes a negative seed', () => {
+    expect(config(['--seed', '-10']).seed).toBe(-10);
+  });
+
   it('gives a rate limit a one-minute window unless told otherwise', () => {
-    expect(parseCliArgs(['--rate-limit', '100']).rateLimit).toEqual({ limit: 100, windowMs: 60_000 });
+    expect(config(['--rate-limit', '100']).rateLimit).toEqual({ limit: 100, windowMs: 60_000 });
   });
 
   it.each([
@@ -44,11 +57,29 @@ describe('parseCliArgs', () => {
     [['--token', ''], '--token must not be empty'],
     [['--rate-window-ms', '5'], '--rate-window-ms needs --rate-limit'],
   ])('refuses %j: %s', (argv, message) => {
-    expect(() => parseCliArgs(argv)).toThrow(message);
+    expect(parseCliArgs(argv)).toEqual(errors(message));
   });
 
-  it('refuses unknown flags and positional arguments', () => {
-    expect(() => parseCliArgs(['--nope'])).toThrow();
-    expect(() => parseCliArgs(['extra'])).toThrow();
+  it('tells every problem at once, one line each', () => {
+    expect(parseCliArgs(['--keys', 'many', '--shape', 'a', '--port', '-1'])).toEqual(
+      errors(
+        '--keys must be an integer between 0 and 10000000, got "many"',
+        '--port must be an integer between 0 and 65535, got "-1"',
+        '--shape must be one of reference, sdk, rc, got "a"',
+      ),
+    );
+  });
+
+  it('answers help and version as their own kinds, before any problem', () => {
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['-h', '--keys', 'many'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it('refuses unknown flags, missing values, repeats and positional arguments through the shared parser', () => {
+    expect(parseCliArgs(['--nope'])).toEqual(errors('--nope: unknown flag (see --help)'));
+    expect(parseCliArgs(['extra'])).toEqual(errors('argument 1: not a flag (see --help)'));
+    expect(parseCliArgs(['--keys'])).toEqual(errors('--keys: needs a value'));
+    expect(parseCliArgs(['--keys', '1', '--keys', '2'])).toEqual(errors('--keys: given more than once'));
   });
 });
