@@ -43,7 +43,8 @@ describe('evaluate', () => {
     const floor = judged('10,000 keys: within the floor (plain, HTTP)', all);
     expect(floor.measured?.value).toBeCloseTo(18 / 11);
     expect(floor.pass).toBe(true);
-    expect(judged('10,000 keys: within the floor (gzip, in-process)', all).pass).toBe(false);
+    // Only plain HTTP is held to the floor; the other ratios are figures, not targets.
+    expect(TARGETS.filter((t) => t.name.includes('within the floor')).map((t) => t.name)).toEqual(['10,000 keys: within the floor (plain, HTTP)']);
   });
 
   it('takes the slowest p99 of the largest size and the gzip ratio of its bodies', () => {
