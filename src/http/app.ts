@@ -7,7 +7,7 @@
  */
 import { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono, type Context, type Handler } from 'hono';
+import { Hono, type Context, type Handler, type MiddlewareHandler } from 'hono';
 import type { WebConfig } from '../config/web-config.js';
 import type { Encoding } from '../exposition/exposition.js';
 import { CONTENT_TYPE } from '../exposition/text.js';
@@ -57,21 +57,12 @@ export interface Route {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // A fixed web config is one that never changes: both forms take the same path.
   const web = deps.webConfig;
-  if (typeof web === 'function') {
-    app.use('*', securityHeaders(() => web()?.headers ?? {}));
-  } else if (web !== undefined && Object.keys(web.headers).length > 0) {
-    app.use('*', securityHeaders(web.headers));
-  }
-  if (typeof deps.basicAuth === 'function') {
-    const current = deps.basicAuth;
-    app.use('*', async (c, next) => {
-      const auth = current();
-      return auth === undefined ? next() : basicAuthMiddleware(auth)(c, next);
-    });
-  } else if (typeof web !== 'function' && web !== undefined && web.users.size > 0) {
-    app.use('*', basicAuthMiddleware(deps.basicAuth ?? createBasicAuth(web.users)));
-  }
+  const currentWeb = typeof web === 'function' ? web : (): WebConfig | undefined => web;
+  const currentAuth = typeof deps.basicAuth === 'function' ? deps.basicAuth : fixedAuth(deps.basicAuth, currentWeb());
+  app.use('*', securityHeaders(() => currentWeb()?.headers ?? {}));
+  app.use('*', basicAuthOf(currentAuth));
 
   mountRoutes(app, [
     { path: deps.metricsPath ?? '/metrics', methods: ['GET'], handler: (c) => serveMetrics(c, deps) },
@@ -133,6 +124,27 @@ async function serveMetrics(c: Context, deps: AppDeps): Promise<Response> {
   for (const chunk of chunks) outgoing.write(chunk);
   outgoing.end();
   return RESPONSE_ALREADY_SENT;
+}
+
+/** The given checker, or one made from a fixed web config's users; none without users. */
+function fixedAuth(given: BasicAuth | undefined, web: WebConfig | undefined): () => BasicAuth | undefined {
+  const auth = given ?? (web !== undefined && web.users.size > 0 ? createBasicAuth(web.users) : undefined);
+  return () => auth;
+}
+
+/** Basic auth by whichever checker is current; its middleware is made once per checker. */
+function basicAuthOf(current: () => BasicAuth | undefined): MiddlewareHandler {
+  let last: BasicAuth | undefined;
+  let middleware: MiddlewareHandler | undefined;
+  return async (c, next) => {
+    const auth = current();
+    if (auth === undefined) return next();
+    if (auth !== last || middleware === undefined) {
+      last = auth;
+      middleware = basicAuthMiddleware(auth);
+    }
+    return middleware(c, next);
+  };
 }
 
 async function reload(c: Context, deps: AppDeps): Promise<Response> {
