@@ -93,7 +93,8 @@ export async function startExporter(config: Config, options: ExporterOptions = {
       projects,
       backoffBaseMs: options.backoffBaseMs,
       connect: options.upstreamConnect,
-      onSecret: learn,
+      // The workspace tells the logger itself; the reload errors' redactor learns it here.
+      onSecret: (token) => secrets.add(token),
       onRefresh: (snapshot) => {
         exposition.invalidate();
         if (snapshot !== undefined && snapshot !== lastWarmed) {
