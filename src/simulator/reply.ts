@@ -57,3 +57,8 @@ export function defaultErrorCode(status: number): string {
       return status >= 500 ? 'internal_error' : 'error';
   }
 }
+
+/** The body as it goes on the wire (UTF-8); nothing for a reply that never answers. */
+export function encode(reply: Reply): Buffer {
+  return reply.kind === 'hang' ? Buffer.alloc(0) : Buffer.from(reply.body, 'utf8');
+}

@@ -19,7 +19,7 @@ import {
 import type { SimProject } from './projects.js';
 import { RateLimiter, validateRateLimit, type RateLimit } from './rate-limit.js';
 import { budgetsReply, defaultIncludeBudget, keysReply, projectsReply, type IncludeBudgetMode } from './replies.js';
-import { errorReply, send as sendReply, type Reply } from './reply.js';
+import { encode, errorReply, send as sendReply, type Reply } from './reply.js';
 import { SimState } from './state.js';
 import type { WireVariant } from './wire.js';
 
@@ -115,11 +115,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           timers.add(timer);
         });
 
-  const deliver = (res: ServerResponse, rec: RecordedRequest, reply: Reply): void => {
+  /**
+   * `bytes` is the body already encoded: a large page takes milliseconds to encode, which
+   * belong inside the latency (the API's own work), not after it.
+   */
+  const deliver = (res: ServerResponse, rec: RecordedRequest, reply: Reply, bytes = encode(reply)): void => {
     if (reply.kind === 'hang' || res.destroyed || res.headersSent || closing !== undefined) return;
     if (reply.kind === 'reset') {
       rec.status = 200;
-      res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(reply.body)), ...limiter?.headers() });
+      res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': String(bytes.length), ...limiter?.headers() });
       // flushHeaders-then-destroy would race the body; destroying in the write callback
       // guarantees the client has the headers and half the body before the connection drops.
       res.write(reply.body.slice(0, Math.floor(reply.body.length / 2)), () => res.socket?.destroy());
@@ -128,11 +132,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     rec.status = reply.status;
     const bodyAllowed = reply.status >= 200 && reply.status !== 204 && reply.status !== 304;
     res.writeHead(reply.status, {
-      ...(bodyAllowed ? { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(reply.body)) } : {}),
+      ...(bodyAllowed ? { 'content-type': JSON_TYPE, 'content-length': String(bytes.length) } : {}),
       ...limiter?.headers(),
       ...reply.headers,
     });
-    res.end(bodyAllowed ? reply.body : undefined);
+    res.end(bodyAllowed ? bytes : undefined);
   };
 
   const replyFor = (endpoint: Endpoint, query: URLSearchParams, fault: Fault | undefined): Reply => {
@@ -171,8 +175,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const arrived = performance.now();
     const reply = replyFor(endpoint, query, fault);
     if (reply.kind === 'hang') return;
+    const bytes = encode(reply);
     await delay(latencyMs + (reply.delayMs ?? 0) - (performance.now() - arrived));
-    deliver(res, rec, reply);
+    deliver(res, rec, reply, bytes);
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {

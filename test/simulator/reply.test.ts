@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultErrorCode, errorBody, errorReply, send } from '../../src/simulator/reply.js';
+import { defaultErrorCode, encode, errorBody, errorReply, send } from '../../src/simulator/reply.js';
 
 describe('errorBody', () => {
   it.each([
@@ -38,5 +38,19 @@ describe('defaultErrorCode', () => {
     [418, 'error'],
   ])('pairs %i with %s', (status, code) => {
     expect(defaultErrorCode(status)).toBe(code);
+  });
+});
+
+describe('encode', () => {
+  it('is the body in UTF-8, multi-byte characters as their bytes', () => {
+    const bytes = encode(send(200, '{"name":"café ☕ 𝄞"}'));
+    expect(bytes.toString('utf8')).toBe('{"name":"café ☕ 𝄞"}');
+    expect(bytes.length).toBe(Buffer.byteLength('{"name":"café ☕ 𝄞"}'));
+    expect(bytes.length).toBeGreaterThan('{"name":"café ☕ 𝄞"}'.length);
+  });
+
+  it('is half a body too for a reset, and nothing for a hang', () => {
+    expect(encode({ kind: 'reset', body: 'abc' }).toString()).toBe('abc');
+    expect(encode({ kind: 'hang' }).length).toBe(0);
   });
 });
