@@ -15,6 +15,7 @@ import { asSupplier, type TokenSupplier } from './token.js';
 import { Transport, type BodyLimits, type Endpoint } from './transport.js';
 import { apiKeyId, parseApiKey } from './wire/api-key.js';
 import { budgetId, parseKeyBudget, type BudgetSkip } from './wire/budget.js';
+import type { PageBody } from './wire/list-scan.js';
 import { parseProject, projectId } from './wire/project.js';
 
 export const PAGE_SIZE = 200;
@@ -180,7 +181,7 @@ export class OrqClient {
     what: string,
     maxItems: number,
     idOf: (item: unknown) => string,
-    fetchPage: (cursor: string | undefined) => Promise<unknown>,
+    fetchPage: (cursor: string | undefined) => Promise<PageBody>,
     onItems: (items: readonly unknown[]) => void,
   ): Promise<WalkSummary> {
     const maxPages = Math.max(this.#options.maxPages ?? DEFAULT_MAX_PAGES, 0);
@@ -195,7 +196,7 @@ export class OrqClient {
    * refuses the parameter (400) or the budget lookup (403) is asked again without it, and not
    * asked with it again: its keys are what the exporter cannot do without.
    */
-  async #keysPage(cursor: string | undefined, signal: AbortSignal): Promise<unknown> {
+  async #keysPage(cursor: string | undefined, signal: AbortSignal): Promise<PageBody> {
     const path = (includeBudget: boolean): string => {
       const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
       if (includeBudget) query.set('include_budget', 'true');
@@ -216,9 +217,9 @@ export class OrqClient {
     }
   }
 
-  #get(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, maxItems: number): Promise<unknown> {
+  #get(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, maxItems: number): Promise<PageBody> {
     const limits: BodyLimits = { maxItems, maxBytes: Math.max(MIN_BODY_BYTES, maxItems * BYTES_PER_RECORD) };
-    return this.#transport.getJson(endpoint, pathAndQuery, signal, limits);
+    return this.#transport.getPage(endpoint, pathAndQuery, signal, limits);
   }
 
   /**

@@ -1,16 +1,20 @@
 /**
  * The cursor walk over a list endpoint, whichever envelope it answers in, over an injected
- * page fetch so it is tested without HTTP. It asks for the next page before handing over this
- * one's items, so their parsing overlaps the next page's latency. It never loops and never
- * hands over an item twice:
+ * page fetch so it is tested without HTTP. Each page waits for the one before (its cursor is
+ * the last id there), so the walk keeps its own work off that wait: it asks for the next page
+ * from what the scan of this page's text says, before parsing it, and hands this page's items
+ * over while the next one travels. It never loops and never hands over an item twice:
  * - an envelope with `has_more: true` continues after its last id; a page with more items than
  *   asked for, an empty page that promises more, or a cursor seen before fails the walk;
  * - a bare array (the SDK's key list has no `has_more`) continues while a page is exactly the
  *   size asked for; a shorter page ends the list, a longer one means the server ignores
  *   `limit` and sent everything, and a page of nothing new means it ignores the cursor.
+ * Where the parsed page disagrees with its scan, the parsed page decides: a request asked
+ * early for another cursor is left unread, and the right one is asked.
  */
 import { RefreshError } from './errors.js';
 import { parseListPage } from './wire/list-page.js';
+import type { ListPeek, PageBody } from './wire/list-scan.js';
 
 export interface WalkOptions {
   /** The page size asked for. */
@@ -21,8 +25,8 @@ export interface WalkOptions {
   readonly maxPages: number;
   /** What is listed, for messages: "keys", "budgets", "projects". */
   readonly what: string;
-  /** The JSON body of the page after `cursor` (the first page for undefined). */
-  readonly fetchPage: (cursor: string | undefined) => Promise<unknown>;
+  /** The page after `cursor` (the first page for undefined), read but not yet parsed. */
+  readonly fetchPage: (cursor: string | undefined) => Promise<PageBody>;
   /** An item's id, '' when it has none (such items are handed over; the caller skips them). */
   readonly idOf: (item: unknown) => string;
   /** This page's items not handed over before, in order. */
@@ -48,13 +52,16 @@ export async function walkPages(options: WalkOptions): Promise<WalkSummary> {
   let duplicates = 0;
   let pages = 0;
   let ended: WalkEnd = 'last_page';
-  let pending: Promise<unknown> | undefined = options.fetchPage(undefined);
+  let pending: Promise<PageBody> | undefined = options.fetchPage(undefined);
 
   while (pending !== undefined) {
-    const body = await pending;
+    const arrived: PageBody = await pending;
     pending = undefined;
     pages++;
-    const page = parseListPage(body);
+    const early: string | undefined = pages < maxPages ? earlyCursor(arrived.peek, limit, options.idOf) : undefined;
+    const asked: Asked | undefined = early === undefined || cursors.has(early) ? undefined : await ask(options, early);
+
+    const page = parseListPage(arrived.parse());
     if (!page.ok) throw new RefreshError('invalid_response', `${what} page ${pages}: ${page.problem}`);
     const list = page.items;
     const ids = list.map(options.idOf);
@@ -92,9 +99,7 @@ export async function walkPages(options: WalkOptions): Promise<WalkSummary> {
     if (next !== undefined) {
       if (pages >= maxPages) throw new RefreshError('pagination', `more than ${maxPages} ${what} pages: giving up rather than looping`);
       cursors.add(next);
-      pending = options.fetchPage(next);
-      // Should this walk fail before awaiting it, its failure must not go unhandled.
-      pending.catch(() => undefined);
+      pending = asked?.cursor === next ? asked.page : (await ask(options, next)).page;
     }
 
     const handed: unknown[] = [];
@@ -116,4 +121,40 @@ export async function walkPages(options: WalkOptions): Promise<WalkSummary> {
     options.onItems(handed);
   }
   return { pages, items, duplicates, ended };
+}
+
+/**
+ * The cursor of the next page as the scan of this one has it: only where the page plainly
+ * goes on (a full bare array, or an envelope saying has_more with no more items than asked),
+ * and its last item is an object with an id.
+ */
+export function earlyCursor(peek: ListPeek, limit: number, idOf: (item: unknown) => string): string | undefined {
+  if (peek.items === undefined || peek.lastItem === undefined || peek.items === 0 || peek.items > limit) return undefined;
+  const goesOn = peek.form === 'array' ? peek.items === limit : peek.form === 'envelope' && peek.hasMore === true;
+  if (!goesOn) return undefined;
+  let last: unknown;
+  try {
+    last = JSON.parse(peek.lastItem);
+  } catch {
+    return undefined;
+  }
+  const id = idOf(last);
+  return id === '' ? undefined : id;
+}
+
+interface Asked {
+  readonly cursor: string;
+  readonly page: Promise<PageBody>;
+}
+
+async function ask(options: WalkOptions, cursor: string): Promise<Asked> {
+  const page = options.fetchPage(cursor);
+  // Should the walk fail, or not take this page, before awaiting it, its failure must not go
+  // unhandled.
+  page.catch(() => undefined);
+  // undici writes a request on a reused keep-alive socket only from the event loop's check
+  // phase (it first looks for bytes the server sent unasked): this turn lets the request leave
+  // before the walk's own work on this page, not after it.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return { cursor, page };
 }

@@ -4,21 +4,22 @@
  */
 import type { Dispatcher } from 'undici';
 import { RefreshError } from './errors.js';
-import { ListItemCounter } from './wire/item-count.js';
+import { ListScanner, scanList, type PageBody } from './wire/list-scan.js';
 
 /** Bounds on one answer, so a hostile upstream cannot make one body cost unbounded memory. */
 export interface BodyLimits {
   readonly maxBytes: number;
-  /** Records a list body may hold; counted on the bytes before JSON.parse builds them. */
+  /** Records a list body may hold; counted on the text before JSON.parse builds them. */
   readonly maxItems: number;
 }
 
 /**
- * The body as JSON, within the limits: bytes counted as they arrive (never held whole), the
- * records counted on those bytes, and only then parsed.
+ * The body within the limits, scanned and not yet parsed: bytes counted as they arrive (never
+ * held whole), the records counted as they are decoded, the parse left to the caller, who may
+ * first ask for the next page from what the scan says.
  */
-export async function readJson(response: Dispatcher.ResponseData, limits: BodyLimits): Promise<unknown> {
-  const counter = new ListItemCounter();
+export async function readPage(response: Dispatcher.ResponseData, limits: BodyLimits): Promise<PageBody> {
+  const scanner = new ListScanner();
   const decoder = new TextDecoder('utf-8');
   let text = '';
   let size = 0;
@@ -29,15 +30,24 @@ export async function readJson(response: Dispatcher.ResponseData, limits: BodyLi
       response.body.destroy();
       throw new RefreshError('invalid_response', `response body larger than ${limits.maxBytes} bytes`);
     }
-    counter.feed(bytes);
-    if (counter.count > limits.maxItems) {
+    const part = decoder.decode(bytes, { stream: true });
+    scanner.feed(part);
+    if (scanner.count > limits.maxItems) {
       response.body.destroy();
       throw new RefreshError('invalid_response', `response holds more than ${limits.maxItems} records`);
     }
-    text += decoder.decode(bytes, { stream: true });
+    text += part;
   }
-  text += decoder.decode();
-  return parseJson(text);
+  const rest = decoder.decode();
+  scanner.feed(rest);
+  text += rest;
+  return pageBody(text, scanner);
+}
+
+/** A body already whole as text; `scanner` when it was scanned as it arrived. */
+export function pageBody(text: string, scanner?: ListScanner): PageBody {
+  const scanned = scanner ?? scanList(text);
+  return { peek: scanned.peek(), parse: () => parseJson(text) };
 }
 
 export async function readText(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {

@@ -5,11 +5,12 @@
  */
 import type { LookupFunction } from 'node:net';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { Pool, type Dispatcher } from 'undici';
+import { Client, type Dispatcher } from 'undici';
 import { RefreshError, reasonForStatus, upstreamMessage } from './errors.js';
 import { RateLimitWindow, MAX_RATE_LIMIT_WAIT_MS, retryAfterMs, type Headers } from './rate-limit.js';
 import { asSupplier, type TokenSupplier } from './token.js';
-import { classify, readJson, readText, type BodyLimits } from './response.js';
+import { classify, readPage, readText, type BodyLimits } from './response.js';
+import type { PageBody } from './wire/list-scan.js';
 
 /** What the client reads; also the `endpoint` label of the request counter. */
 export const ENDPOINTS = ['api_keys', 'budgets', 'projects'] as const;
@@ -71,8 +72,10 @@ export class Transport {
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#dispatcher =
       options.dispatcher ??
-      new Pool(this.#origin, {
-        connections: 1,
+      // One connection, so a Client rather than a Pool of one: a Pool hands a request to its
+      // connection a turn of the event loop later, and the walk relies on the next page's
+      // request leaving while this page is parsed.
+      new Client(this.#origin, {
         pipelining: 1,
         keepAliveTimeout: 60_000,
         connect: { ...options.connect, timeout: options.requestTimeoutMs },
@@ -92,25 +95,43 @@ export class Transport {
   }
 
   /**
-   * The parsed JSON body of `GET <base><path>?<query>`, after retries; throws RefreshError.
-   * No message it throws holds the token, even when the upstream echoed it back.
+   * The body of `GET <base><path>?<query>` after retries, read and scanned, its parse left to
+   * the caller; throws RefreshError. No message it throws, nor its parse, holds the token, even
+   * when the upstream echoed it back.
    */
-  async getJson(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<unknown> {
+  async getPage(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<PageBody> {
     try {
-      return await this.#getJson(endpoint, pathAndQuery, signal, limits);
+      const page = await this.#getPage(endpoint, pathAndQuery, signal, limits);
+      return { peek: page.peek, parse: () => this.#redacted(() => page.parse(), signal) };
     } catch (error) {
-      const failure = classify(error, signal);
-      throw new RefreshError(failure.reason, this.#options.redact(failure.message), failure.status);
+      throw this.#failure(error, signal);
     }
   }
 
-  async #getJson(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<unknown> {
+  #redacted<T>(read: () => T, signal: AbortSignal): T {
+    try {
+      return read();
+    } catch (error) {
+      throw this.#failure(error, signal);
+    }
+  }
+
+  #failure(error: unknown, signal: AbortSignal): RefreshError {
+    const failure = classify(error, signal);
+    return new RefreshError(failure.reason, this.#options.redact(failure.message), failure.status);
+  }
+
+  async #getPage(endpoint: Endpoint, pathAndQuery: string, signal: AbortSignal, limits: BodyLimits): Promise<PageBody> {
     const path = `${this.#basePath}${pathAndQuery}`;
     /** A 401 is retried once, at once, when the token changed since the request was sent. */
     let retriedWithNewToken = false;
     for (let attempt = 0; ; attempt++) {
       const retriesLeft = attempt < this.#options.maxRetries;
-      await this.#waitForWindow(signal);
+      // Awaited only when there is a wait: an await always yields, and the caller asks for the
+      // next page just before parsing this one, so a yield here would send the request only
+      // after that parsing instead of during it.
+      const windowWait = this.#window.wait();
+      if (windowWait !== undefined) await this.#waitForWindow(windowWait, signal);
       const token = this.#token.current();
       // undici never settles a request whose header it cannot write: refuse before dispatching.
       if (!HEADER_SAFE.test(token)) {
@@ -134,13 +155,13 @@ export class Transport {
 
       if (status >= 200 && status < 300) {
         try {
-          const body = await readJson(response, limits);
+          const page = await readPage(response, limits);
           this.#debugRequest(endpoint, attempt, started, status);
-          return body;
+          return page;
         } catch (error) {
           const failure = classify(error, signal);
           this.#debugRequest(endpoint, attempt, started, `${status} ${failure.reason}`);
-          // A body cut short is worth another try; a body that is not JSON will be the same again.
+          // A body cut short is worth another try; one refused for its size will be the same again.
           if (failure.reason === 'invalid_response' || !retriesLeft || signal.aborted) throw failure;
           await this.#backoff(endpoint, attempt, undefined, signal, failure);
           continue;
@@ -219,9 +240,7 @@ export class Transport {
     }
   }
 
-  async #waitForWindow(signal: AbortSignal): Promise<void> {
-    const wait = this.#window.wait();
-    if (wait === undefined) return;
+  async #waitForWindow(wait: number, signal: AbortSignal): Promise<void> {
     this.#options.debug?.('waiting for the upstream rate-limit window', { wait_ms: Math.round(wait) });
     try {
       await this.#sleep(wait, signal);

@@ -1,13 +1,13 @@
 /**
  * Reading an upstream answer within bounds, and naming whatever a request threw. How the
- * records of a body are counted on its bytes is wire/item-count.test.ts's; the requests,
+ * records of a body are counted and its list scanned is wire/list-scan.test.ts's; the requests,
  * retries and statuses around these are transport.test.ts's.
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { RefreshError } from '../../src/orq/errors.js';
-import { classify, readJson, readText } from '../../src/orq/response.js';
+import { classify, readPage, readText } from '../../src/orq/response.js';
 
 /**
  * An answer whose body arrives in exactly these chunks. Only the body of ResponseData is read,
@@ -26,12 +26,25 @@ async function refusal(reading: Promise<unknown>): Promise<RefreshError> {
   return error;
 }
 
-describe('readJson', () => {
+/** The body as JSON, as the walk has it: read, then parsed. */
+const readJson = async (response: Dispatcher.ResponseData, bounds: typeof limits): Promise<unknown> => (await readPage(response, bounds)).parse();
+
+describe('readPage', () => {
   it('parses a body that arrives in pieces, a character split between two of them too', async () => {
     const bytes = Buffer.from('{"name":"Zoë ✓","data":[1,2]}');
     const cut = bytes.indexOf(Buffer.from('✓')) + 1;
     const { response } = answer([bytes.subarray(0, 5), bytes.subarray(5, cut), bytes.subarray(cut)]);
     await expect(readJson(response, limits)).resolves.toEqual({ name: 'Zoë ✓', data: [1, 2] });
+  });
+
+  it('scans the list as it arrives, however the chunks cut it, and leaves the parse for later', async () => {
+    const text = '{"object":"list","data":[{"id":"a"},{"id":"ü,]}"}],"has_more":true}';
+    const bytes = Buffer.from(text);
+    for (let cut = 0; cut <= bytes.length; cut += 3) {
+      const page = await readPage(answer([bytes.subarray(0, cut), bytes.subarray(cut)]).response, limits);
+      expect(page.peek).toEqual({ form: 'envelope', items: 2, lastItem: '{"id":"ü,]}"}', hasMore: true });
+      expect(page.parse()).toEqual(JSON.parse(text));
+    }
   });
 
   it('takes a body of exactly the byte limit, and refuses one byte more without reading on', async () => {

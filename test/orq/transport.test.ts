@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RefreshError } from '../../src/orq/errors.js';
 import { Transport } from '../../src/orq/transport.js';
+import type { PageBody } from '../../src/orq/wire/list-scan.js';
+
+const parsed = (page: PageBody): unknown => page.parse();
 
 let server: Server | undefined;
 let transport: Transport | undefined;
@@ -51,7 +54,7 @@ describe('Transport', () => {
     ['a space', 'sk-orq-abc def-1234567890'],
   ])('refuses a token with %s at once, without sending it (undici would never settle)', async (_what, token) => {
     const { url, seen } = await upstream(() => ({ status: 200, body: '[]' }));
-    const error = await make(url, token).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).catch((e: unknown) => e);
+    const error = await make(url, token).getPage('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).then(parsed).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RefreshError);
     expect(error).toMatchObject({ reason: 'auth', message: 'the API token holds characters an HTTP header cannot carry (only visible ASCII)' });
     expect(seen).toEqual([]);
@@ -68,8 +71,8 @@ describe('Transport', () => {
     );
     const lines: Array<[string, Record<string, unknown>]> = [];
     const t = make(url, token, { debug: (msg, fields) => lines.push([msg, fields]) });
-    await t.getJson('budgets', '/v2/budgets', AbortSignal.timeout(5_000), limits);
-    await t.getJson('budgets', '/v2/budgets', AbortSignal.timeout(5_000), limits);
+    await t.getPage('budgets', '/v2/budgets', AbortSignal.timeout(5_000), limits).then(parsed);
+    await t.getPage('budgets', '/v2/budgets', AbortSignal.timeout(5_000), limits).then(parsed);
     expect(lines.map(([msg, f]) => `${msg} ${String(f['result'] ?? f['reason'] ?? '')}`)).toEqual([
       'upstream request 503',
       'retrying upstream request server_error',
@@ -81,10 +84,29 @@ describe('Transport', () => {
     expect(JSON.stringify(lines)).not.toContain(token);
   });
 
+  it('hands the body over scanned and unparsed, and its parse never names the token', async () => {
+    const token = 'sk-orq-01HECHOECHOECHOECHOECHOECH-secret';
+    const { url } = await upstream((n) => (n === 0 ? { status: 200, body: '[{"id":"a"},{"id":"b"}]' } : { status: 200, body: `{"echo": ${token}}` }));
+    const t = make(url, token);
+    const page = await t.getPage('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits);
+    expect(page.peek).toEqual({ form: 'array', items: 2, lastItem: '{"id":"b"}', hasMore: false });
+    expect(page.parse()).toEqual([{ id: 'a' }, { id: 'b' }]);
+    const broken = await t.getPage('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits);
+    let error: unknown;
+    try {
+      broken.parse();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RefreshError);
+    expect(error).toMatchObject({ reason: 'invalid_response' });
+    expect((error as RefreshError).message).not.toContain(token.slice(0, 12));
+  });
+
   it('counts every request with its endpoint and code', async () => {
     const { url } = await upstream((n) => (n === 0 ? { status: 500, body: '{}' } : { status: 200, body: '[]' }));
     const codes: string[] = [];
-    await make(url, 'tok-0123456789abcdef', { onRequest: (endpoint, code) => codes.push(`${endpoint} ${code}`) }).getJson('projects', '/v2/projects', AbortSignal.timeout(5_000), limits);
+    await make(url, 'tok-0123456789abcdef', { onRequest: (endpoint, code) => codes.push(`${endpoint} ${code}`) }).getPage('projects', '/v2/projects', AbortSignal.timeout(5_000), limits).then(parsed);
     expect(codes).toEqual(['projects 500', 'projects 200']);
   });
 });
@@ -97,7 +119,7 @@ describe('Transport with a rotated token', () => {
     const { url, seen } = await upstream((n) => (n === 0 ? { status: 401, body: '{"message":"invalid api key"}' } : { status: 200, body: '[]' }));
     let token = OLD;
     const supplier = { current: () => token, recheck: () => ((token = NEW), true) };
-    await expect(make(url, OLD, { token: supplier, maxRetries: 0 }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).resolves.toEqual([]);
+    await expect(make(url, OLD, { token: supplier, maxRetries: 0 }).getPage('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).then(parsed)).resolves.toEqual([]);
     expect(seen).toEqual([`Bearer ${OLD}`, `Bearer ${NEW}`]);
   });
 
@@ -106,7 +128,7 @@ describe('Transport with a rotated token', () => {
     // The token changes while the first request is out (another refresh looked at the file).
     const { url, seen } = await upstream((n) => (n === 0 ? ((token = NEW), { status: 401, body: '{}' }) : { status: 200, body: '[]' }));
     const supplier = { current: () => token, recheck: () => false };
-    await expect(make(url, OLD, { token: supplier, maxRetries: 0 }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).resolves.toEqual([]);
+    await expect(make(url, OLD, { token: supplier, maxRetries: 0 }).getPage('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).then(parsed)).resolves.toEqual([]);
     expect(seen).toEqual([`Bearer ${OLD}`, `Bearer ${NEW}`]);
   });
 
@@ -114,7 +136,7 @@ describe('Transport with a rotated token', () => {
     const { url, seen } = await upstream(() => ({ status: 401, body: '{}' }));
     let checks = 0;
     const same = { current: () => OLD, recheck: () => (checks++, false) };
-    await expect(make(url, OLD, { token: same }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).rejects.toMatchObject({ reason: 'auth', status: 401 });
+    await expect(make(url, OLD, { token: same }).getPage('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).then(parsed)).rejects.toMatchObject({ reason: 'auth', status: 401 });
     expect(seen).toEqual([`Bearer ${OLD}`]);
     expect(checks).toBe(1);
     await transport?.close();
@@ -122,7 +144,7 @@ describe('Transport with a rotated token', () => {
     let token = OLD;
     const rotating = { current: () => token, recheck: () => ((token = token === OLD ? NEW : OLD), true) };
     const again = await upstream(() => ({ status: 401, body: '{}' }));
-    await expect(make(again.url, OLD, { token: rotating }).getJson('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits)).rejects.toMatchObject({ status: 401 });
+    await expect(make(again.url, OLD, { token: rotating }).getPage('api_keys', '/v2/api-keys', AbortSignal.timeout(5_000), limits).then(parsed)).rejects.toMatchObject({ status: 401 });
     expect(again.seen).toHaveLength(2);
   });
 });
