@@ -116,10 +116,11 @@ export class OrqClient {
     // Ids as published: a scrubbed id could meet another one, and one series must not be two.
     const ids = new Set<string>();
     let received = 0;
+    const share = sharing();
     const walk = await this.#walk('api_keys', 'keys', this.#maxKeys, apiKeyId, (cursor) => this.#keysPage(cursor, signal), (items) => {
       received += items.length;
       for (const item of items) {
-        const record = parseApiKey(item);
+        const record = parseApiKey(item, share);
         if (!record.ok) {
           skipped[record.reason]++;
           continue;
@@ -253,6 +254,17 @@ export class OrqClient {
   #holdsToken(value: string): boolean {
     return value.includes(this.#token.current());
   }
+}
+
+/** One instance of each distinct string for the length of a list; the map goes with it. */
+function sharing(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
 }
 
 export type { Endpoint } from './transport.js';

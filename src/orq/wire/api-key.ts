@@ -31,7 +31,12 @@ export function apiKeyId(item: unknown): string {
   return isObject(item) ? text(item['api_key_id']) || text(item['id']) : '';
 }
 
-export function parseApiKey(item: unknown): ApiKeyResult {
+/**
+ * `share` takes the values many keys repeat (names, owner ids, project ids) and may hand back
+ * an equal string seen before: JSON.parse makes a new string for every occurrence, and a
+ * workspace of service accounts would otherwise hold one owner id per key.
+ */
+export function parseApiKey(item: unknown, share: (value: string) => string = (value) => value): ApiKeyResult {
   if (!isObject(item)) return { ok: false, reason: 'not_an_object' };
   const id = apiKeyId(item);
   if (id === '') return { ok: false, reason: 'missing_id' };
@@ -43,12 +48,12 @@ export function parseApiKey(item: unknown): ApiKeyResult {
 
   const key: ApiKey = {
     id,
-    name: text(item['name']),
+    name: share(text(item['name'])),
     status: parseStatus(item),
     ownerType: owner.type,
-    ownerId: owner.id,
+    ownerId: share(owner.id),
     projectScope: scope.scope,
-    projectId: scope.projectId,
+    projectId: share(scope.projectId),
     permissionMode: parseEnum(item['permission_mode'], PERMISSION_MODES),
     legacyTokenFamily: parseLegacyFamily(item),
     tokenPrefix: text(item['token_prefix']),

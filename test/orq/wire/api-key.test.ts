@@ -267,3 +267,15 @@ describe('parseApiKey on the SDK and release-candidate variants', () => {
     }
   });
 });
+
+describe('parseApiKey with a share for repeated values', () => {
+  it('passes the name, owner id and project id through it, and nothing else', () => {
+    const passed: string[] = [];
+    const share = (value: string): string => (passed.push(value), `shared:${value}`);
+    const item = { id: 'k1', name: 'ci', owner: { type: 'service_account', id: 'sa_1' }, project_id: 'proj_1', token_prefix: 'sk-orq-k1', status: 'active' };
+    const result = parseRecord(item, share);
+    if (!result.ok) throw new Error('expected a key');
+    expect(result.key).toMatchObject({ id: 'k1', name: 'shared:ci', ownerId: 'shared:sa_1', projectId: 'shared:proj_1', tokenPrefix: 'sk-orq-k1' });
+    expect(passed.sort()).toEqual(['ci', 'proj_1', 'sa_1']);
+  });
+});
