@@ -43,7 +43,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PLAIN_FIELD = new RegExp(`^[A-Za-z_][A-Za-z0-9_]{0,${TOKEN_LENGTH.min - 2}}$`);
 export const MAX_WORKSPACE_NAME = 128;
 /**
- * Each workspace is a poller and a connection pool of its own, refreshing in parallel, with
+ * Each workspace is a poller and an upstream connection of its own, refreshing in parallel, with
  * some forty health series: a hundred is far beyond any organisation's workspaces.
  */
 export const MAX_WORKSPACES = 100;

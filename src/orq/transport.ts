@@ -41,7 +41,7 @@ export interface TransportOptions {
   readonly now?: (() => number) | undefined;
   /** For tests that need a dispatcher of their own. */
   readonly dispatcher?: Dispatcher | undefined;
-  /** Socket options of the client's own pool: a CA to trust and a resolver, for tests of TLS and DNS faults. */
+  /** Socket options of the transport's own connection: a CA to trust and a resolver, for tests of TLS and DNS faults. */
   readonly connect?: { readonly ca?: string | Buffer; readonly lookup?: LookupFunction } | undefined;
 }
 
