@@ -167,10 +167,7 @@ describe('walkPages bounds what it accepts', () => {
   });
 
   it('leaves no unhandled rejection when it fails with the next page already asked for', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    const unhandled = await unhandledDuring(async () => {
       let n = 0;
       const fetchPage = async (): Promise<PageBody> => {
         n++;
@@ -178,15 +175,29 @@ describe('walkPages bounds what it accepts', () => {
         return page(items(ids(0, 200)));
       };
       await failure(walk(fetchPage, { maxItems: 100 }));
-      await new Promise((r) => setImmediate(r));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
+    expect(unhandled).toEqual([]);
   });
 });
 
+/** The rejections nobody handled while `run` ran, and one turn after it. */
+async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await run();
+    await new Promise((r) => setImmediate(r));
+    return unhandled;
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
 describe('walkPages asks for the next page before parsing this one', () => {
+  /** A scan naming a cursor the parsed page does not end with. */
+  const misleading: ListPeek = { form: 'array', items: LIMIT, lastItem: '{"id":"elsewhere"}', hasMore: false };
+
   /** The server of `server()`, whose pages note when they are parsed, in one log with the asks. */
   function logged(all: readonly string[], kind: 'envelope' | 'bare') {
     const log: string[] = [];
@@ -219,8 +230,6 @@ describe('walkPages asks for the next page before parsing this one', () => {
   it('follows the parsed page where its scan said otherwise, dropping the early answer', async () => {
     const all = ids(0, 300);
     const s = server(all, 'bare');
-    // The scan names a cursor the parsed page does not end with.
-    const misleading: ListPeek = { form: 'array', items: LIMIT, lastItem: '{"id":"elsewhere"}', hasMore: false };
     const fetchPage = async (cursor: string | undefined): Promise<PageBody> => {
       const body = await s.fetchPage(cursor);
       return cursor === undefined ? { peek: misleading, parse: body.parse } : body;
@@ -232,21 +241,14 @@ describe('walkPages asks for the next page before parsing this one', () => {
   });
 
   it('leaves no unhandled rejection when a page asked early fails and the walk never awaits it', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const misleading: ListPeek = { form: 'array', items: LIMIT, lastItem: '{"id":"elsewhere"}', hasMore: false };
+    const unhandled = await unhandledDuring(async () => {
       const fetchPage = async (cursor: string | undefined): Promise<PageBody> => {
         if (cursor === 'elsewhere') throw new RefreshError('network', 'early page failed');
         return { peek: misleading, parse: () => items(ids(0, 10)) };
       };
       expect((await walk(fetchPage)).handed).toEqual(ids(0, 10));
-      await new Promise((r) => setImmediate(r));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
+    expect(unhandled).toEqual([]);
   });
 });
 
