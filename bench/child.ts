@@ -7,9 +7,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bodyBytes } from '../src/exposition/body.js';
 import { acceptsGzip } from '../src/http/encoding.js';
 import { CONTENT_TYPE } from '../src/exposition/text.js';
 import type { RunningExporter } from '../src/exporter.js';
+import { writtenBytes } from './measure.js';
 import { complete, startBenchExporter } from './exporter.js';
 import type { RefreshPages } from './results.js';
 
@@ -92,16 +94,15 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const next = await refreshOnce(exporter);
-  const size = (chunks: readonly Buffer[]): number => chunks.reduce((n, b) => n + b.length, 0);
-  const plainBytes = size(await exporter.exposition.body('identity'));
-  const gzipBytes = size(await exporter.exposition.body('gzip'));
+  const plainBytes = writtenBytes(await exporter.exposition.body('identity'));
+  const gzipBytes = writtenBytes(await exporter.exposition.body('gzip'));
   const firstScrapesMs = performance.now() - started - next.seconds * 1000;
   // Memory as the exporter sits between scrapes: the per-second render has expired by then.
   // Taken from a timer of its own, not from this function, whose frame holds on to values.
   const { settled, collected } = await new Promise<{ settled: MemoryFigures; collected: MemoryFigures }>((resolve) => setTimeout(() => resolve(memoryAtRest()), 1100));
   const floorUrl = await serveFloor({
-    identity: Buffer.concat(await exporter.exposition.body('identity')),
-    gzip: Buffer.concat(await exporter.exposition.body('gzip')),
+    identity: bodyBytes(await exporter.exposition.body('identity')),
+    gzip: bodyBytes(await exporter.exposition.body('gzip')),
   });
 
   send({

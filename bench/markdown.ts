@@ -77,7 +77,7 @@ fewer than 100 were taken.
   budgets (usage and alerts included). The exporter fetches all three with its default settings.
 - **ours**: the exporter as it ships: \`startExporter\` (src/exporter.ts) with settings loaded by
   \`loadConfig\`, refreshed once from the simulator, its clock injected. In-process is
-  \`exposition.body()\`; HTTP is a full scrape of its listening server over loopback by a
+  \`exposition.body()\` with every block of its text written out, as a scrape sends it; HTTP is a full scrape of its listening server over loopback by a
   keep-alive undici client in the same process, timed from request to last byte (gzip bodies
   are read as sent: decompressing is the scraper's work). The client's reading is in every
   contender's figure alike.
@@ -89,7 +89,7 @@ fewer than 100 were taken.
   families set in \`collect()\`, \`registry.metrics()\` per scrape and zlib.gzip for gzip; served
   over HTTP by node:http.
 - **floor**: writing the same bytes, already built. In-process: one copy of our body into a
-  preallocated buffer of its size (in brackets: Buffer.concat of our pieces, which also allocates).
+  preallocated buffer of its size (in brackets: our body gathered into a new buffer, which also allocates).
   HTTP: a bare node:http server writing a prebuilt Buffer, scraped in turn with ours, one each,
   so a busy moment of the machine lands on both.
 - **Concurrent scrapes**: autocannon against a fresh exporter process (startExporter, real clock,
@@ -130,12 +130,13 @@ export function readmeSection(results: Results, judged: readonly Judged[]): stri
     '## Performance',
     '',
     'The families that only change when upstream data changes (info, the timestamps, budgets and their usage, rate limits,',
-    'project names, the key counts) are rendered once per snapshot, straight into buffers, and deflated once. A scrape writes',
-    'only the clock-dependent families (days to expiry, expired, seconds since last use, snapshot age) and the exporter\'s',
-    'own metrics, and serves the rest as it is, written straight to the socket. Every scrape of the same second shares one',
-    'render, plain or gzip, so two Prometheus replicas cost one render; the values are those of the start of that second. A',
-    'gzip body is one gzip member assembled from the separately deflated pieces, which every gzip reader (curl --compressed',
-    'too) reads whole.',
+    'project names, the key counts) are prepared once per snapshot, each line kept without the prefix it shares with its',
+    'family (`name{workspace="…",api_key_id="`), all in one buffer, and deflated once. A gzip scrape deflates only the',
+    'clock-dependent families (days to expiry, expired, seconds since last use, snapshot age) and the exporter\'s own metrics,',
+    'and serves the rest as it is, written straight to the socket; a plain scrape writes the lines out whole block by block',
+    'as it sends them, through one reused block. Every scrape of the same second shares one render, plain or gzip, so two',
+    'Prometheus replicas cost one render; the values are those of the start of that second. A gzip body is one gzip member',
+    'assembled from the separately deflated pieces, which every gzip reader (curl --compressed too) reads whole.',
     '',
     '`npm run bench` measures the exporter as it ships (`startExporter`, default settings, budgets and projects fetched from',
     'the orq simulator on its default wire variant) against a plain prom-client exporter built on the same snapshot, against',
@@ -185,7 +186,7 @@ function figureLines(results: Results): string[] {
     if (perKey !== undefined && live !== undefined) {
       out.push(
         `- Memory: ${count(perKey)} bytes of RSS per key at ${count(largest.keys)} keys (budgets and project names included), of which ${count(live)} are ` +
-          `the snapshot and its rendered text; the rest is glibc's heap, which fragments under large buffers coming and going.` +
+          `the snapshot and its prepared text (V8's heap in use and the buffers it counts); the rest is the slack of V8's heap and glibc's.` +
           (tunedPerKey === undefined ? '' : ` With \`MALLOC_MMAP_THRESHOLD_=131072\` in the environment it is ${count(tunedPerKey)} bytes per key.`),
       );
     }

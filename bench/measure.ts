@@ -5,6 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { bodyChunks, type MetricsBody } from '../src/exposition/body.js';
 import type { Encoding } from '../src/exposition/exposition.js';
 
 export interface Stats {
@@ -91,7 +92,12 @@ export function sampleSync(n: number, fn: (i: number) => unknown): number[] {
   return out;
 }
 
-export const totalBytes = (chunks: readonly Buffer[]): number => chunks.reduce((n, c) => n + c.length, 0);
+/** Bytes of a body, every block of its lazy text written out, as a scrape writes it. */
+export function writtenBytes(body: MetricsBody): number {
+  let bytes = 0;
+  for (const chunk of bodyChunks(body, false)) bytes += chunk.length;
+  return bytes;
+}
 
 /** Progress goes to stderr, so stdout is the Markdown alone. */
 export function log(message: string): void {

@@ -4,6 +4,7 @@
  * then the exporter in this process, then prom-client last.
  */
 import { gunzipSync } from 'node:zlib';
+import { bodyBytes } from '../src/exposition/body.js';
 import type { Encoding } from '../src/exposition/exposition.js';
 import type { RunningExporter } from '../src/exporter.js';
 import { complete, snapshotOf, startBenchExporter, type CompleteRefresh } from './exporter.js';
@@ -83,7 +84,7 @@ export async function measureSize(keys: number, options: SizeOptions): Promise<S
   let irreducible: IrreducibleRow;
   try {
     // The same second in both encodings: the gzip body must decode to the plain one.
-    const built = await perEncoding(async (e) => Buffer.concat(await exposition.body(e)));
+    const built = await perEncoding(async (e) => bodyBytes(await exposition.body(e)));
     if (!gunzipSync(built.gzip).equals(built.identity)) throw new Error('our gzip body does not decode to our plain body');
     prepare = await measurePrepare(snapshot, clock.now);
     irreducible = measureIrreducible(snapshot, p, BENCH_NOW_MS);

@@ -1,9 +1,11 @@
 /**
- * Our render in process (`exposition.body()` at a new second each time) and its floor: one
- * copy of the same bytes into a preallocated buffer, and Buffer.concat of our pieces.
+ * Our render in process (`exposition.body()` at a new second each time, its lazy text written
+ * out block by block as a scrape sends it) and its floor: one copy of the same bytes into a
+ * preallocated buffer, and our body gathered into one new buffer.
  */
 import type { Encoding, Exposition } from '../../src/exposition/exposition.js';
-import { collectGarbage, sample, totalBytes, type SteppingClock, type Timed } from '../measure.js';
+import { bodyBytes } from '../../src/exposition/body.js';
+import { collectGarbage, sample, writtenBytes, type SteppingClock, type Timed } from '../measure.js';
 import type { Plan } from '../plan.js';
 
 export interface InProcess {
@@ -16,13 +18,13 @@ export async function measureInProcess(p: Plan, exposition: Exposition, clock: S
   collectGarbage();
   const samples = await sample(p.ours, 2, async () => {
     clock.nextSecond();
-    bytes = totalBytes(await exposition.body(encoding));
+    bytes = writtenBytes(await exposition.body(encoding));
   });
 
   const target = Buffer.allocUnsafe(built.length);
-  const pieces = await exposition.body(encoding);
+  const body = await exposition.body(encoding);
   collectGarbage();
   const copies = await sample(p.floor, 3, () => built.copy(target, 0));
-  const concat = await sample(p.floor, 3, () => Buffer.concat(pieces));
+  const concat = await sample(p.floor, 3, () => bodyBytes(body));
   return { ours: { samples, bytes }, floor: { samples: copies, bytes: built.length, concat } };
 }

@@ -3,6 +3,7 @@
  * expiry) in shortest round-trip digits, and deflating the clock families' bytes for gzip.
  */
 import { constants, deflateRawSync } from 'node:zlib';
+import { bodyBytes, metricsBody } from '../../src/exposition/body.js';
 import { prepareSnapshot } from '../../src/exposition/prepare.js';
 import { renderClockFamilies } from '../../src/exposition/scrape.js';
 import type { Snapshot } from '../../src/snapshot.js';
@@ -25,7 +26,7 @@ export function measureIrreducible(snapshot: Snapshot, p: Plan, nowMs: number): 
     }),
   );
   const clock = renderClockFamilies([prepared], second);
-  const bytes = Buffer.concat([clock.days, ...clock.expired.map((e) => e.text), clock.rest]);
+  const bytes = bodyBytes(metricsBody([clock.days, ...clock.expired.map((e) => e.text), clock.rest]));
   const deflate = (level: number): { ms: number; ratio: number } => {
     let out = 0;
     const t = stats(sampleSync(Math.max(3, Math.min(10, n)), () => (out = deflateRawSync(bytes, { level }).length)));
@@ -37,7 +38,7 @@ export function measureIrreducible(snapshot: Snapshot, p: Plan, nowMs: number): 
   if (sink < 0) throw new Error('unreachable');
   return {
     keys: snapshot.keys.length,
-    clockLines: prepared.daysToExpiry.ends.length * 2 + prepared.sinceLastUse.ends.length,
+    clockLines: prepared.daysToExpiry.lines.ends.length * 2 + prepared.sinceLastUse.lines.ends.length,
     fractionalValues: fractional,
     clockBytes: bytes.length,
     formatMs: format.median,

@@ -1,7 +1,8 @@
 /**
  * Building exposition text straight into Buffers. At 100,000 keys a render is tens of
  * megabytes; building it as JS strings and encoding them afterwards costs several passes over
- * the bytes and a rope of a million pieces, so the hot paths write bytes in place instead.
+ * the bytes and a rope of a million pieces, so the hot paths write bytes in place instead,
+ * into buffers allocated so that freeing them gives the memory back.
  */
 
 /**
@@ -31,6 +32,15 @@ export function writeNumber(out: Buffer, at: number, value: number): number {
   return writeAscii(out, at, String(value));
 }
 
+/** How many bytes writeNumber writes for `value`: it must match, as Content-Length is sent first. */
+export function numberLength(value: number): number {
+  if (!Number.isSafeInteger(value)) return String(value).length;
+  let length = value < 0 ? 2 : 1;
+  const v = Math.abs(value);
+  for (let p = 10; p <= v; p *= 10) length++;
+  return length;
+}
+
 /** The decimal digits of a non-negative safe integer. */
 function writeDigits(out: Buffer, at: number, v: number): number {
   let end = at + 1;
@@ -54,54 +64,27 @@ export function writeAscii(out: Buffer, at: number, text: string): number {
   return at;
 }
 
-/** Blocks of this size hold what a snapshot keeps; see ByteWriter. */
-export const BLOCK_BYTES = 1 << 20;
+/**
+ * glibc serves an allocation this large or larger with a mapping of its own, always, and
+ * unmaps it when it is freed: its dynamic mmap threshold never rises above this
+ * (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit systems, mallopt(3)).
+ */
+export const ALWAYS_MAPPED_BYTES = 32 * 1024 * 1024;
+
+/** From this size on, a text buffer is allocated as ALWAYS_MAPPED_BYTES at least. */
+export const LARGE_TEXT_BYTES = 1 << 20;
 
 /**
- * Appends text to fixed-size blocks, for the text built once per snapshot. A buffer that
- * doubles as it grows would allocate and free a run of ever larger buffers at every refresh;
- * glibc then raises its mmap threshold and serves later large buffers from a heap that only
- * fragments, so the RSS of a long-running exporter creeps up refresh after refresh. Blocks of
- * one size are reused as they are freed. Blocks are served, and deflated, one by one.
+ * A buffer for `size` bytes of text kept as long as a snapshot. glibc raises its mmap
+ * threshold to the size of every mapped block it frees, so a text of a few megabytes, made
+ * again at every refresh and freed with the snapshot before, is soon served from its heap; the
+ * heap never gives memory back, and after a few refreshes it held an old snapshot's worth of
+ * text besides the live one. A large text therefore gets at least ALWAYS_MAPPED_BYTES: mapped,
+ * returned to the system when freed, and resident only where written, so the rounding costs
+ * address space, not memory. (Text made for one scrape goes through reused blocks instead:
+ * fresh memory at every scrape costs more in page faults than the writing.)
  */
-export class ByteWriter {
-  readonly #blocks: Buffer[] = [];
-  #buf: Buffer;
-  #pos = 0;
-  /** Text not yet encoded: a write per line would cost more in call overhead than in bytes. */
-  #pending = '';
-
-  /** `expected` sizes the first block, so a small family does not take a whole block. */
-  constructor(expected: number) {
-    this.#buf = Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, Math.max(256, expected)));
-  }
-
-  /** UTF-8 text: label values come from upstream and may be anything. */
-  text(s: string): void {
-    this.#pending += s;
-    if (this.#pending.length >= FLUSH_CHARS) this.#flush();
-  }
-
-  /** The text so far, block by block; the writer is spent. */
-  finish(): Buffer[] {
-    this.#flush();
-    if (this.#pos > 0) this.#blocks.push(this.#buf.subarray(0, this.#pos));
-    return this.#blocks;
-  }
-
-  #flush(): void {
-    const text = this.#pending;
-    this.#pending = '';
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (this.#pos + bytes > this.#buf.length) {
-      // Kept whole behind a view, not copied out: freeing it would be the very churn blocks avoid.
-      if (this.#pos > 0) this.#blocks.push(this.#buf.subarray(0, this.#pos));
-      this.#buf = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, bytes));
-      this.#pos = 0;
-    }
-    this.#pos += this.#buf.write(text, this.#pos, bytes, 'utf8');
-  }
+export function textBuffer(size: number): Buffer {
+  if (size < LARGE_TEXT_BYTES) return Buffer.allocUnsafeSlow(size);
+  return Buffer.allocUnsafeSlow(Math.max(size, ALWAYS_MAPPED_BYTES)).subarray(0, size);
 }
-
-/** About 1% of a block: the most a block leaves unused when the next text does not fit. */
-const FLUSH_CHARS = 4096;

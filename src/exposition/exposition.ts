@@ -1,9 +1,10 @@
 /**
- * Serves the whole exposition of a set of workspaces as a list of buffers. The snapshot
- * families are rendered (and gzipped) once per snapshot; the clock-dependent families and the
+ * Serves the whole exposition of a set of workspaces as a metrics body (body.ts). The snapshot
+ * families are prepared (and gzipped) once per snapshot; the clock-dependent families and the
  * exporter's own metrics once per second at most, shared by every scrape of that second,
  * whatever encoding each asks for. A gzip body is one gzip member assembled from pieces
- * deflated separately, so the big snapshot part is compressed only once per snapshot (gzip.ts).
+ * deflated separately, so the big snapshot part is compressed only once per snapshot (gzip.ts);
+ * a plain body writes its text out as it is sent.
  */
 import { constants } from 'node:zlib';
 import type { Registry } from 'prom-client';
@@ -11,7 +12,9 @@ import type { Snapshot } from '../snapshot.js';
 import { prepareSnapshot, SNAPSHOT_FAMILIES, type PreparedSnapshot } from './prepare.js';
 import { EXPIRED_HEADER, renderClockFamilies, type ClockRender, type ExpiredText } from './scrape.js';
 import { familyHeader } from './text.js';
-import { deflateEach, deflatePiece, gzipMember, slices, type DeflatedPiece } from './gzip.js';
+import { deflateLines, deflatePiece, deflateTexts, gzipMember, type DeflatedPiece } from './gzip.js';
+import { lineBytes, linesBytes, writeLines, type Lines } from './lines.js';
+import { BLOCK_BYTES, bodyBytes, metricsBody, type LazyText, type MetricsBody } from './body.js';
 
 export type Encoding = 'identity' | 'gzip';
 
@@ -46,7 +49,6 @@ interface Rendered {
   readonly prepared: readonly Prepared[];
   readonly clock: ClockRender;
   readonly registry: Buffer;
-  readonly body: Buffer[];
 }
 
 interface Second {
@@ -54,7 +56,8 @@ interface Second {
   /** Whole Unix seconds. */
   readonly second: number;
   readonly rendered: Promise<Rendered>;
-  gzip?: Promise<Buffer[]>;
+  plain?: Promise<MetricsBody>;
+  gzip?: Promise<MetricsBody>;
 }
 
 export class Exposition {
@@ -63,7 +66,7 @@ export class Exposition {
   /** Newest prepared render of each snapshot; the old one is dropped with its snapshot. */
   #prepared = new WeakMap<Snapshot, Prepared>();
   /** The deflated expired text, kept as long as the text is (it is reused across seconds). */
-  #deflatedExpired = new WeakMap<Buffer, Promise<DeflatedPiece[]>>();
+  #deflatedExpiredTexts = new WeakMap<ExpiredText, Promise<DeflatedPiece>>();
   #cached: Second | undefined;
   #dropTimer: NodeJS.Timeout | undefined;
   #renders = 0;
@@ -94,7 +97,7 @@ export class Exposition {
    * scrape's millisecond: the body of a second is then the same whichever scrape came first,
    * and whole seconds print as short integers instead of 17-digit fractions.
    */
-  body(encoding: Encoding): Promise<Buffer[]> {
+  body(encoding: Encoding): Promise<MetricsBody> {
     const second = Math.floor(this.#now() / 1000);
     const current = this.#options.snapshots().filter((s): s is Snapshot => s !== undefined);
     const key = `${second}|${current.map((s) => `${s.workspace}@${s.version}`).join(',')}`;
@@ -109,8 +112,7 @@ export class Exposition {
       });
       this.#dropAfter(second);
     }
-    if (encoding === 'identity') return cached.rendered.then((r) => r.body);
-    return this.#gzipOf(cached);
+    return encoding === 'identity' ? this.#plainOf(cached) : this.#gzipOf(cached);
   }
 
   /**
@@ -132,7 +134,7 @@ export class Exposition {
 
   /** The whole exposition as text, for tests and tools. */
   async text(): Promise<string> {
-    return Buffer.concat(await this.body('identity')).toString('utf8');
+    return bodyBytes(await this.body('identity')).toString('utf8');
   }
 
   async #render(snapshots: readonly Snapshot[], second: number): Promise<Rendered> {
@@ -145,19 +147,35 @@ export class Exposition {
     );
     prepared.forEach((p, i) => (p.expired = clock.expired[i]));
     const registry = Buffer.from(await this.#options.registry.metrics(), 'utf8');
-    const body = [
-      ...interleave(HEADERS, prepared.map((p) => p.value.chunks)),
-      clock.days,
-      EXPIRED_HEADER,
-      ...clock.expired.map((e) => e.text).filter((t) => t.length > 0),
-      clock.rest,
-      registry,
-    ];
-    return { prepared, clock, registry, body };
+    return { prepared, clock, registry };
+  }
+
+  /**
+   * The second's plain body, shared by its plain scrapes. The snapshot families in it are
+   * written out by each scrape as it sends them (body.ts): only a plain scrape needs them
+   * whole, and Prometheus asks for gzip.
+   */
+  #plainOf(second: Second): Promise<MetricsBody> {
+    if (second.plain) return second.plain;
+    const plain = second.rendered.then(({ prepared, clock, registry }) =>
+      metricsBody([
+        snapshotText(HEADERS, prepared.map((p) => p.value.families)),
+        clock.days,
+        EXPIRED_HEADER,
+        ...clock.expired.map((e) => e.text).filter((t) => t.length > 0),
+        clock.rest,
+        registry,
+      ]),
+    );
+    second.plain = plain;
+    plain.catch(() => {
+      if (second.plain === plain) delete second.plain;
+    });
+    return plain;
   }
 
   /** The second's gzip body, deflated by the first gzip scrape and shared by the rest. */
-  #gzipOf(second: Second): Promise<Buffer[]> {
+  #gzipOf(second: Second): Promise<MetricsBody> {
     if (second.gzip) return second.gzip;
     const gzip = second.rendered.then((r) => this.#gzip(r));
     second.gzip = gzip;
@@ -167,16 +185,15 @@ export class Exposition {
     return gzip;
   }
 
-  async #gzip(rendered: Rendered): Promise<Buffer[]> {
+  async #gzip(rendered: Rendered): Promise<MetricsBody> {
     const { prepared, clock, registry } = rendered;
-    const days = slices(clock.days);
-    const rest = slices(clock.rest);
-    const [headers, statics, perScrape, expiredHeader, expired, tail] = await Promise.all([
+    const [headers, statics, days, rest, expiredHeader, expired, tail] = await Promise.all([
       DEFLATED_HEADERS,
       Promise.all(prepared.map((p) => this.#deflated(p))),
-      deflateEach([...days, ...rest], SCRAPE_LEVEL),
+      deflateTexts(clock.days.blocks(), SCRAPE_LEVEL),
+      deflateTexts(clock.rest.blocks(), SCRAPE_LEVEL),
       DEFLATED_EXPIRED_HEADER,
-      Promise.all(clock.expired.filter((e) => e.text.length > 0).map((e) => this.#deflatedExpiredText(e.text))),
+      Promise.all(clock.expired.filter((e) => e.text.length > 0).map((e) => this.#deflatedExpired(e))),
       deflatePiece(registry, true, SCRAPE_LEVEL),
     ]);
     const snapshotPieces: DeflatedPiece[] = [];
@@ -184,14 +201,7 @@ export class Exposition {
       snapshotPieces.push(header);
       for (const workspace of statics) snapshotPieces.push(...(workspace[family] ?? []));
     });
-    return gzipMember([
-      ...snapshotPieces,
-      ...perScrape.slice(0, days.length),
-      expiredHeader,
-      ...expired.flat(),
-      ...perScrape.slice(days.length),
-      tail,
-    ]);
+    return metricsBody(gzipMember([...snapshotPieces, days, expiredHeader, ...expired, rest, tail]));
   }
 
   #prepare(snapshot: Snapshot): Prepared {
@@ -204,30 +214,60 @@ export class Exposition {
   }
 
   #deflated(prepared: Prepared): Promise<DeflatedPiece[][]> {
-    prepared.deflated ??= deflateEach(prepared.value.chunks.flat(), constants.Z_DEFAULT_COMPRESSION).then((pieces) => {
-      // Back into families, block for block.
-      let at = 0;
-      return prepared.value.chunks.map((blocks) => pieces.slice(at, (at += blocks.length)));
-    });
+    prepared.deflated ??= deflateLines(prepared.value.families, constants.Z_DEFAULT_COMPRESSION);
     return prepared.deflated;
   }
 
-  #deflatedExpiredText(text: Buffer): Promise<DeflatedPiece[]> {
-    let deflated = this.#deflatedExpired.get(text);
+  #deflatedExpired(expired: ExpiredText): Promise<DeflatedPiece> {
+    let deflated = this.#deflatedExpiredTexts.get(expired);
     if (!deflated) {
-      deflated = deflateEach(slices(text), SCRAPE_LEVEL);
-      this.#deflatedExpired.set(text, deflated);
+      deflated = deflateTexts(expired.text.blocks(), SCRAPE_LEVEL);
+      this.#deflatedExpiredTexts.set(expired, deflated);
     }
     return deflated;
   }
 }
 
-/** Family by family: the family's header, then each workspace's blocks of that family. */
-function interleave(headers: readonly Buffer[], perWorkspace: ReadonlyArray<ReadonlyArray<readonly Buffer[]>>): Buffer[] {
-  const out: Buffer[] = [];
+/**
+ * Family by family, the family's header, then each workspace's lines of that family, written
+ * out block by block into one block per sending.
+ */
+function snapshotText(headers: readonly Buffer[], perWorkspace: ReadonlyArray<readonly Lines[]>): LazyText {
+  let length = 0;
   headers.forEach((header, family) => {
-    out.push(header);
-    for (const chunks of perWorkspace) out.push(...(chunks[family] ?? []));
+    length += header.length;
+    for (const lines of perWorkspace) length += linesBytes(lines[family]!);
   });
-  return out;
+  function* blocks(): Generator<Buffer, void, undefined> {
+    const block = Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length));
+    let at = 0;
+    for (let family = 0; family < headers.length; family++) {
+      const header = headers[family]!;
+      if (at + header.length > block.length) {
+        yield block.subarray(0, at);
+        at = 0;
+      }
+      at += header.copy(block, at);
+      for (const workspace of perWorkspace) {
+        const lines = workspace[family]!;
+        for (let line = 0; line < lines.ends.length; ) {
+          const written = writeLines(lines, line, block, at);
+          if (written.next > line) {
+            ({ next: line, at } = written);
+          } else if (at > 0) {
+            yield block.subarray(0, at);
+            at = 0;
+          } else {
+            // One line longer than a block (a label value from upstream can be long): on its own.
+            const own = Buffer.allocUnsafeSlow(lineBytes(lines, line));
+            writeLines(lines, line, own, 0);
+            yield own;
+            line++;
+          }
+        }
+      }
+    }
+    if (at > 0) yield block.subarray(0, at);
+  }
+  return { length, blocks };
 }

@@ -6,54 +6,101 @@
  * some clients (curl --compressed among them) read only the first member of a gzip body.
  */
 import { promisify } from 'node:util';
-import { constants, crc32, deflateRaw as deflateRawCallback } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, deflateRaw as deflateRawCallback } from 'node:zlib';
+import { BLOCK_BYTES } from './body.js';
+import { linesInto, type Lines } from './lines.js';
 
 const deflateRaw = promisify(deflateRawCallback);
 
 export interface DeflatedPiece {
-  readonly data: Buffer;
+  /** Raw deflate in the order written: zlib's own output buffers, never copied into one. */
+  readonly data: readonly Buffer[];
   readonly crc: number;
   readonly length: number;
   readonly final: boolean;
 }
 
 /**
- * `final` only for the piece that ends the stream. The level trades CPU for size: pieces
- * deflated once per snapshot can afford the default; pieces deflated at every scrape cannot.
+ * One small text as a piece; `final` only for the piece that ends the stream. The level
+ * trades CPU for size: pieces deflated once per snapshot can afford the default; pieces
+ * deflated at every scrape cannot.
  */
 export async function deflatePiece(input: Buffer, final: boolean, level: number = constants.Z_DEFAULT_COMPRESSION): Promise<DeflatedPiece> {
   const deflated = deflateRaw(input, { level, finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH });
   // The CRC is read here while the thread pool deflates the same bytes.
   const crc = crc32(input);
-  return { data: await deflated, crc, length: input.length, final };
-}
-
-/** Slices large enough that the lost 32 KiB of history at each cut costs nothing measurable. */
-export const SLICE_BYTES = 1 << 20;
-
-/** `input` cut into SLICE_BYTES views, to deflate separately. */
-export function slices(input: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (let from = 0; from < input.length; from += SLICE_BYTES) out.push(input.subarray(from, from + SLICE_BYTES));
-  return out;
+  return { data: [await deflated], crc, length: input.length, final };
 }
 
 /**
- * Deflates each input as its own piece (none final), `parallel` at a time on libuv's thread
- * pool. Not all at once: every zlib stream allocates a few hundred KiB of state, and a hundred
- * of them at once, freed together, leave glibc's heap holed for good (a higher RSS that never
- * comes back). Two at a time keep both cores of a small machine busy.
+ * zlib's output buffers. The piece keeps them as they are, so one of them is mostly filled
+ * and the last one of each piece partly; small enough that the partly filled one costs little.
  */
-export async function deflateEach(inputs: readonly Buffer[], level: number, parallel = 2): Promise<DeflatedPiece[]> {
-  const out = new Array<DeflatedPiece>(inputs.length);
+const OUTPUT_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Deflates texts one after another as one piece (not final): one zlib stream, sync-flushed at
+ * the end, whose output is kept in zlib's own buffers. The convenience deflate gathers each
+ * output in small chunks and then copies them into one buffer: twice the output allocated,
+ * half of it garbage that sits in glibc's heap until a GC, which then keeps the heap that size.
+ * The next text is taken from `texts` only once zlib has read the last one, so an
+ * iterator may write every text into the same buffer.
+ */
+export async function deflateTexts(texts: Iterable<Buffer>, level: number): Promise<DeflatedPiece> {
+  const stream = createDeflateRaw({ level, chunkSize: OUTPUT_CHUNK_BYTES });
+  const data: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => data.push(chunk));
+  // Errors reach the write and flush callbacks; this only keeps them from being thrown again.
+  stream.on('error', () => undefined);
+  const settled = (err: Error | null | undefined, resolve: () => void, reject: (e: Error) => void): void => (err ? reject(err) : resolve());
+  try {
+    let crc = 0;
+    let length = 0;
+    for (const text of texts) {
+      if (text.length === 0) continue;
+      crc = crc32(text, crc);
+      length += text.length;
+      await new Promise<void>((resolve, reject) => stream.write(text, (err) => settled(err, resolve, reject)));
+    }
+    if (length === 0) return { data: [], crc: 0, length: 0, final: false };
+    await new Promise<void>((resolve, reject) => stream.flush(constants.Z_SYNC_FLUSH, (err?: Error | null) => settled(err, resolve, reject)));
+    // Output pushed while earlier output was still buffered waits for a later tick; read()
+    // hands it over now, as 'data', so the piece is whole when returned.
+    while (stream.read() !== null);
+    return { data, crc, length, final: false };
+  } finally {
+    stream.close();
+  }
+}
+
+/** The text of `lines`, block by block, each written into `block` once the last is consumed. */
+function* lineTexts(lines: Lines, block: Buffer): Generator<Buffer> {
+  for (let line = 0; line < lines.ends.length; ) {
+    const { text, next } = linesInto(lines, line, block);
+    line = next;
+    yield text;
+  }
+}
+
+/**
+ * Each family's lines deflated as one piece (none for a family without lines), `parallel`
+ * families at a time on libuv's thread pool, largest first so the last to finish is small.
+ * Each text passes through a block of its own worker, so the whole text of a snapshot is
+ * never held at once.
+ */
+export async function deflateLines(families: readonly Lines[], level: number, parallel = 2): Promise<DeflatedPiece[][]> {
+  const out: DeflatedPiece[][] = families.map(() => []);
+  const order = families.map((_, i) => i).sort((a, b) => families[b]!.rests.length - families[a]!.rests.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < inputs.length) {
-      const i = next++;
-      out[i] = await deflatePiece(inputs[i]!, false, level);
+    const block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    while (next < order.length) {
+      const family = order[next++]!;
+      const piece = await deflateTexts(lineTexts(families[family]!, block), level);
+      if (piece.length > 0) out[family]!.push(piece);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, inputs.length) }, worker));
+  await Promise.all(Array.from({ length: parallel }, worker));
   return out;
 }
 
@@ -75,7 +122,7 @@ export function gzipMember(pieces: readonly DeflatedPiece[]): Buffer[] {
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc >>> 0, 0);
   trailer.writeUInt32LE(length % 2 ** 32, 4);
-  return [HEADER, ...pieces.map((p) => p.data), trailer];
+  return [HEADER, ...pieces.flatMap((p) => p.data), trailer];
 }
 
 /**

@@ -1,11 +1,17 @@
 /**
- * The families whose values move with the clock, rendered at scrape time from prepared
- * snapshots: days to expiry, expired, seconds since last use, and the age of each snapshot.
- * Each line is its prepared head (name and labels) copied as bytes, then the value written in
- * place; nothing goes through a JS string but the fractional numbers.
+ * The families whose values move with the clock, from prepared snapshots: days to expiry,
+ * expired, seconds since last use, and the age of each snapshot. They are lazy text
+ * (body.ts): written out block by block for each plain scrape that sends them and for the one
+ * deflate of the second, never held whole. A render writes megabytes of them at 100,000 keys,
+ * and fresh memory for every second costs more in page faults than the writing; a block
+ * reused costs neither. Each line is its prepared head (the family's prefix and the key's
+ * rest, lines.ts) copied as bytes, then the value written in place; nothing goes through a JS
+ * string but the fractional numbers.
  */
-import { MAX_NUMBER_LENGTH, writeNumber } from './bytes.js';
+import { BLOCK_BYTES, type LazyText } from './body.js';
+import { MAX_NUMBER_LENGTH, numberLength, writeAscii, writeNumber } from './bytes.js';
 import { families } from './families.js';
+import { lineBytes, linesBytes, type Lines } from './lines.js';
 import type { ClockLines, PreparedSnapshot } from './prepare.js';
 import { familyHeader } from './text.js';
 
@@ -21,91 +27,151 @@ const AGE_HEADER = Buffer.from(familyHeader(families.snapshotAge), 'utf8');
 
 const DAYS_NAME_LENGTH = families.keyDaysToExpiry.name.length;
 const EXPIRED_NAME = Buffer.from(families.keyExpired.name, 'latin1');
+const NOTHING = Buffer.alloc(0);
 
 /** The expired lines of one snapshot at some time, and how many keys had expired then. */
 export interface ExpiredText {
   readonly expiredCount: number;
-  readonly text: Buffer;
+  readonly text: LazyText;
 }
 
 export interface ClockRender {
   /** `orq_api_key_days_to_expiry`, header and lines. */
-  readonly days: Buffer;
+  readonly days: LazyText;
   /** `orq_api_key_expired` lines of each snapshot (after EXPIRED_HEADER), reused while unchanged. */
   readonly expired: readonly ExpiredText[];
   /** `orq_api_key_seconds_since_last_use` and `orq_exporter_snapshot_age_seconds`. */
-  readonly rest: Buffer;
+  readonly rest: LazyText;
 }
 
 /**
- * Renders the clock families at `second` (whole Unix seconds). `previous` is each snapshot's
- * last expired text, index for index; it is reused when no key crossed its expiry since.
+ * The clock families at `second` (whole Unix seconds). `previous` is each snapshot's last
+ * expired text, index for index; it is reused when no key crossed its expiry since.
  */
 export function renderClockFamilies(
   prepared: readonly PreparedSnapshot[],
   second: number,
   previous: ReadonlyArray<ExpiredText | undefined> = [],
 ): ClockRender {
-  let daysSize = DAYS_HEADER.length;
-  let restSize = SINCE_HEADER.length + AGE_HEADER.length;
+  const ages = [AGE_HEADER];
   for (const p of prepared) {
-    daysSize += upperBound(p.daysToExpiry);
-    restSize += upperBound(p.sinceLastUse) + p.ageHead.length + MAX_NUMBER_LENGTH + 1;
+    const line = Buffer.allocUnsafe(p.ageHead.length + MAX_NUMBER_LENGTH + 1);
+    let to = p.ageHead.copy(line, 0);
+    to = writeNumber(line, to, Math.max(0, second - p.snapshot.fetchedAt));
+    line[to++] = NEWLINE;
+    ages.push(line.subarray(0, to));
   }
-
-  const days = Buffer.allocUnsafe(daysSize);
-  let to = DAYS_HEADER.copy(days, 0);
-  for (const p of prepared) to = writeDaysToExpiry(days, to, p.daysToExpiry, second);
-  const daysEnd = to;
-
-  const rest = Buffer.allocUnsafe(restSize);
-  to = SINCE_HEADER.copy(rest, 0);
-  for (const p of prepared) to = writeSinceLastUse(rest, to, p.sinceLastUse, second);
-  to += AGE_HEADER.copy(rest, to);
-  for (const p of prepared) {
-    to += p.ageHead.copy(rest, to);
-    to = writeNumber(rest, to, Math.max(0, second - p.snapshot.fetchedAt));
-    rest[to++] = NEWLINE;
-  }
-
   return {
-    days: days.subarray(0, daysEnd),
+    days: clockText(DAYS_HEADER, prepared.map((p) => p.daysToExpiry), 'days', second, NOTHING),
     expired: prepared.map((p, i) => expiredText(p, second, previous[i])),
-    rest: rest.subarray(0, to),
+    rest: clockText(SINCE_HEADER, prepared.map((p) => p.sinceLastUse), 'since', second, Buffer.concat(ages)),
   };
 }
 
-function upperBound(lines: ClockLines): number {
-  return lines.heads.length + lines.ends.length * (MAX_NUMBER_LENGTH + 1);
+type Clock = 'days' | 'since';
+
+/** A line's value at `second` from its time. */
+function valueAt(clock: Clock, at: number, second: number): number {
+  // A last use "in the future" is clock skew between us and upstream, not negative idleness.
+  return clock === 'days' ? (at - second) / SECONDS_PER_DAY : Math.max(0, second - at);
 }
 
-// Two loops that differ in one expression, rather than one taking a function: the value is
-// computed inline, at the cost of a few repeated lines.
-
-function writeDaysToExpiry(out: Buffer, to: number, lines: ClockLines, second: number): number {
-  const { heads, ends, at } = lines;
-  let from = 0;
-  for (let i = 0; i < ends.length; i++) {
-    const end = ends[i]!;
-    to += heads.copy(out, to, from, end);
-    from = end;
-    to = writeNumber(out, to, (at[i]! - second) / SECONDS_PER_DAY);
-    out[to++] = NEWLINE;
-  }
-  return to;
+/**
+ * `header`, every line of `lines` with its value at `second`, then `tail`. The length spells
+ * every value once, and only when asked (a plain scrape's Content-Length; gzip never asks).
+ */
+function clockText(header: Buffer, lines: readonly ClockLines[], clock: Clock, second: number, tail: Buffer): LazyText {
+  let measured: Measured | undefined;
+  return {
+    get length(): number {
+      measured ??= measure(header, lines, clock, second, tail);
+      return measured.length;
+    },
+    *blocks() {
+      let room = header.length + tail.length;
+      for (const c of lines) room += linesBytes(c.lines) + c.at.length * (MAX_NUMBER_LENGTH + 1);
+      const block = Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, room));
+      let to = header.copy(block, 0);
+      for (let w = 0; w < lines.length; w++) {
+        const { lines: heads, at } = lines[w]!;
+        const { prefix, ends } = heads;
+        // Fractional values spelled while measuring are not spelled again.
+        const spelled = measured?.spelled[w];
+        let from = 0;
+        for (let i = 0; i < ends.length; i++) {
+          const end = ends[i]!;
+          const most = lineBytes(heads, i) + MAX_NUMBER_LENGTH + 1;
+          let out = block;
+          if (to + most > block.length) {
+            if (to > 0) yield block.subarray(0, to);
+            to = 0;
+            // A head longer than a block (a key id from upstream can be long): on its own.
+            if (most > block.length) out = Buffer.allocUnsafeSlow(most);
+          }
+          to = writeHead(out, to, prefix, heads, i, from, end);
+          from = end;
+          const text = spelled?.[i];
+          to = text === undefined ? writeNumber(out, to, valueAt(clock, at[i]!, second)) : writeAscii(out, to, text);
+          out[to++] = NEWLINE;
+          if (out !== block) {
+            yield out.subarray(0, to);
+            to = 0;
+          }
+        }
+      }
+      if (to + tail.length > block.length) {
+        yield block.subarray(0, to);
+        to = 0;
+      }
+      to += tail.copy(block, to);
+      if (to > 0) yield block.subarray(0, to);
+    },
+  };
 }
 
-function writeSinceLastUse(out: Buffer, to: number, lines: ClockLines, second: number): number {
-  const { heads, ends, at } = lines;
-  let from = 0;
-  for (let i = 0; i < ends.length; i++) {
-    const end = ends[i]!;
-    to += heads.copy(out, to, from, end);
-    from = end;
-    // A last use "in the future" is clock skew between us and upstream, not negative idleness.
-    to = writeNumber(out, to, Math.max(0, second - at[i]!));
-    out[to++] = NEWLINE;
+interface Measured {
+  readonly length: number;
+  /** Per ClockLines, per line: the value as String() spells it, where it is not an integer. */
+  readonly spelled: ReadonlyArray<ReadonlyArray<string | undefined>>;
+}
+
+/** The exact length; the fractional values it had to spell are kept for the writing. */
+function measure(header: Buffer, lines: readonly ClockLines[], clock: Clock, second: number, tail: Buffer): Measured {
+  let length = header.length + tail.length;
+  const spelled = lines.map(({ lines: heads, at }) => {
+    length += linesBytes(heads) + at.length;
+    const texts = new Array<string | undefined>(at.length);
+    for (let i = 0; i < at.length; i++) {
+      const value = valueAt(clock, at[i]!, second);
+      if (Number.isSafeInteger(value)) {
+        length += numberLength(value);
+      } else {
+        const text = String(value);
+        texts[i] = text;
+        length += text.length;
+      }
+    }
+    return texts;
+  });
+  return { length, spelled };
+}
+
+/**
+ * Line `i`'s head: `prefix`, the line's key id, then its rest between `start` and `end`;
+ * returns the offset after it.
+ */
+function writeHead(out: Buffer, to: number, prefix: Buffer, lines: Lines, i: number, start: number, end: number): number {
+  out.set(prefix, to);
+  to += prefix.length;
+  // A key id and a rest are a few dozen bytes: a loop costs less than a native copy's call.
+  const keys = lines.keys;
+  if (keys !== undefined) {
+    const k = keys.of[i]!;
+    const { bytes, ends } = keys.ids;
+    for (let j = k === 0 ? 0 : ends[k - 1]!, idEnd = ends[k]!; j < idEnd; j++) out[to++] = bytes[j]!;
   }
+  const rests = lines.rests;
+  for (let j = start; j < end; j++) out[to++] = rests[j]!;
   return to;
 }
 
@@ -117,22 +183,42 @@ function writeSinceLastUse(out: Buffer, to: number, lines: ClockLines, second: n
 function expiredText(p: PreparedSnapshot, second: number, previous: ExpiredText | undefined): ExpiredText {
   const expiredCount = countAtOrBefore(p.sortedExpiries, second);
   if (previous !== undefined && previous.expiredCount === expiredCount) return previous;
-  const { heads, ends, at } = p.daysToExpiry;
-  const lines = ends.length;
-  // Exact size: this text is kept, and reused, for as long as no key crosses its expiry.
-  const text = Buffer.allocUnsafe(heads.length + lines * (EXPIRED_NAME.length - DAYS_NAME_LENGTH + 2));
-  let to = 0;
-  let from = 0;
-  for (let i = 0; i < lines; i++) {
-    const end = ends[i]!;
-    to += EXPIRED_NAME.copy(text, to);
-    to += heads.copy(text, to, from + DAYS_NAME_LENGTH, end);
-    from = end;
-    text[to++] = second >= at[i]! ? ONE : ZERO;
-    text[to++] = NEWLINE;
-  }
-  return { expiredCount, text };
+  const { lines, at } = p.daysToExpiry;
+  const prefix = Buffer.concat([EXPIRED_NAME, lines.prefix.subarray(DAYS_NAME_LENGTH)]);
+  const ends = lines.ends;
+  const length = linesBytes(lines) + (prefix.length - lines.prefix.length) * ends.length + 2 * ends.length;
+  return {
+    expiredCount,
+    text: {
+      length,
+      *blocks() {
+        const block = Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length));
+        let to = 0;
+        let from = 0;
+        for (let i = 0; i < ends.length; i++) {
+          const end = ends[i]!;
+          const size = lineBytes(lines, i) + prefix.length - lines.prefix.length + 2;
+          let out = block;
+          if (to + size > block.length) {
+            if (to > 0) yield block.subarray(0, to);
+            to = 0;
+            if (size > block.length) out = Buffer.allocUnsafeSlow(size);
+          }
+          to = writeHead(out, to, prefix, lines, i, from, end);
+          from = end;
+          out[to++] = second >= at[i]! ? ONE : ZERO;
+          out[to++] = NEWLINE;
+          if (out !== block) {
+            yield out.subarray(0, to);
+            to = 0;
+          }
+        }
+        if (to > 0) yield block.subarray(0, to);
+      },
+    },
+  };
 }
+
 /** How many of the ascending `sorted` are <= x. */
 function countAtOrBefore(sorted: Float64Array, x: number): number {
   let lo = 0;

@@ -9,6 +9,7 @@ import { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context, type Handler, type MiddlewareHandler } from 'hono';
 import type { WebConfig } from '../config/web-config.js';
+import type { MetricsBody } from '../exposition/body.js';
 import type { Encoding } from '../exposition/exposition.js';
 import { CONTENT_TYPE } from '../exposition/text.js';
 import type { Logger } from '../log.js';
@@ -16,10 +17,11 @@ import type { WorkspaceStatus } from '../workspace/status.js';
 import { basicAuthMiddleware, createBasicAuth, type BasicAuth } from './auth/basic-auth.js';
 import { acceptsGzip } from './encoding.js';
 import { landingPage } from './landing.js';
+import { bodyStream, writeBody } from './send-body.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
-  readonly metricsBody: (encoding: Encoding) => Promise<readonly Buffer[]>;
+  readonly metricsBody: (encoding: Encoding) => Promise<MetricsBody>;
   readonly workspaces: () => readonly WorkspaceStatus[];
   readonly version: string;
   readonly logger: Logger;
@@ -96,16 +98,16 @@ export function allowHeader(methods: readonly Method[]): string {
 
 async function serveMetrics(c: Context, deps: AppDeps): Promise<Response> {
   const encoding: Encoding = acceptsGzip(c.req.header('accept-encoding')) ? 'gzip' : 'identity';
-  let chunks: readonly Buffer[];
+  let body: MetricsBody;
   try {
-    chunks = await deps.metricsBody(encoding);
+    body = await deps.metricsBody(encoding);
   } catch (error) {
     deps.logger.error('rendering /metrics failed', { error });
     return c.text('rendering metrics failed\n', 500);
   }
   const headers: Record<string, string> = {
     'content-type': CONTENT_TYPE,
-    'content-length': String(chunks.reduce((n, chunk) => n + chunk.length, 0)),
+    'content-length': String(body.length),
     'cache-control': 'no-store',
     vary: 'Accept-Encoding',
   };
@@ -113,16 +115,16 @@ async function serveMetrics(c: Context, deps: AppDeps): Promise<Response> {
   // HEAD keeps the Response path: Hono answers HEAD by rebuilding the GET response, which
   // @hono/node-server would then write a second time.
   const outgoing = c.req.method === 'GET' ? nodeResponse(c.env) : undefined;
-  if (outgoing === undefined) return c.newResponse(c.req.method === 'HEAD' ? null : bodyOf(chunks), 200, headers);
-  // Straight to the socket, as node:http writes one prebuilt buffer: every chunk queued at
-  // once (they are already in memory, and are not copied) and flushed together. Through a
-  // web stream each chunk waits for 'drain' before the next is read. The headers are those
-  // of a Response built through the context, so the middleware's headers are on it too.
+  if (outgoing === undefined) return c.newResponse(c.req.method === 'HEAD' ? null : bodyStream(body), 200, headers);
+  // Straight to the socket (send-body.ts): through a web stream each chunk waits for 'drain'
+  // before the next is read. The headers are those of a Response built through the context,
+  // so the middleware's headers are on it too.
   const head = c.newResponse(null, 200, headers).headers;
   outgoing.writeHead(200, Object.fromEntries(head));
-  outgoing.cork();
-  for (const chunk of chunks) outgoing.write(chunk);
-  outgoing.end();
+  void writeBody(outgoing, body).catch((error: unknown) => {
+    deps.logger.error('writing /metrics failed', { error });
+    outgoing.destroy();
+  });
   return RESPONSE_ALREADY_SENT;
 }
 
@@ -167,16 +169,3 @@ function nodeResponse(env: unknown): ServerResponse | undefined {
   return env.outgoing instanceof ServerResponse ? env.outgoing : undefined;
 }
 
-/** One buffer goes out as it is; several are streamed in order without being copied together. */
-function bodyOf(chunks: readonly Buffer[]): Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> {
-  // The exposition's buffers are never shared memory.
-  if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const chunk = chunks[i++];
-      if (chunk === undefined) controller.close();
-      else controller.enqueue(chunk);
-    },
-  });
-}

@@ -1,12 +1,12 @@
 /**
  * The byte writers behind every render: writeNumber must spell a number exactly as String()
  * does (the scrape-time families are compared against the string path nowhere else), within
- * the room MAX_NUMBER_LENGTH promises, and ByteWriter must give back exactly the UTF-8 of what
- * it was given, in blocks of the one size that keeps a long-running exporter's memory flat.
+ * the room MAX_NUMBER_LENGTH promises, and textBuffer must give large texts an allocation
+ * glibc always maps (so that freeing it gives the memory back) without changing what they hold.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_BYTES, ByteWriter, MAX_NUMBER_LENGTH, writeAscii, writeNumber } from '../../src/exposition/bytes.js';
+import { ALWAYS_MAPPED_BYTES, LARGE_TEXT_BYTES, MAX_NUMBER_LENGTH, numberLength, textBuffer, writeAscii, writeNumber } from '../../src/exposition/bytes.js';
 
 /** Fixed seed: a failure reproduces; fast-check prints the counterexample. */
 const SEED = 20_260_602;
@@ -114,6 +114,17 @@ describe('writeNumber', () => {
   });
 });
 
+describe('numberLength', () => {
+  it('is the length writeNumber writes, for every double and every integer', () => {
+    const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -1000, max: 1000 }).map((d) => Number.MAX_SAFE_INTEGER + d));
+    fc.assert(
+      fc.property(value, (x) => numberLength(x) === written(x).length),
+      RUNS,
+    );
+    for (const x of [0, -0, 9, 10, -9, -10, 99, 100, 1e15, 1e21, -1e21, 0.1, -5e-324]) expect(numberLength(x), String(x)).toBe(written(x).length);
+  });
+});
+
 describe('writeAscii', () => {
   it('copies the text byte for byte at the offset and returns its end', () => {
     const out = Buffer.alloc(16, UNTOUCHED);
@@ -125,66 +136,28 @@ describe('writeAscii', () => {
   });
 });
 
-/** The blocks a writer gives back for these texts. */
-function blocksOf(texts: readonly string[], expected = 0): Buffer[] {
-  const writer = new ByteWriter(expected);
-  for (const t of texts) writer.text(t);
-  return writer.finish();
-}
-
-describe('ByteWriter', () => {
-  it('gives back exactly the UTF-8 of what it was given, whatever the text', () => {
-    // Any code unit, lone surrogates included: label values come from upstream.
-    const unit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-    const text = fc.oneof(fc.string({ unit, maxLength: 50 }), fc.string({ unit: 'binary', maxLength: 50 }), fc.string({ unit: 'binary', minLength: 3000, maxLength: 6000 }));
-    fc.assert(
-      fc.property(fc.array(text, { maxLength: 200 }), fc.nat({ max: 5000 }), (texts, expected) => {
-        const blocks = blocksOf(texts, expected);
-        expect(Buffer.concat(blocks).equals(Buffer.from(texts.join(''), 'utf8'))).toBe(true);
-        expect(blocks.every((b) => b.length > 0)).toBe(true);
-      }),
-      { seed: SEED, numRuns: 300 },
-    );
+describe('textBuffer', () => {
+  it('gives a buffer of exactly the size asked, at every size', () => {
+    for (const size of [0, 1, 4096, LARGE_TEXT_BYTES - 1, LARGE_TEXT_BYTES, ALWAYS_MAPPED_BYTES - 1, ALWAYS_MAPPED_BYTES, ALWAYS_MAPPED_BYTES + 1]) {
+      const b = textBuffer(size);
+      expect(b.length, String(size)).toBe(size);
+      expect(b.byteOffset).toBe(0);
+    }
   });
 
-  it('gives back no block at all for no text', () => {
-    expect(blocksOf([])).toEqual([]);
-    expect(blocksOf(['', ''])).toEqual([]);
+  it('allocates small texts at their size, and large ones at no less than what glibc always maps', () => {
+    // Small: not a byte more, and not a slice of Node's shared pool, which would outlive it.
+    expect(textBuffer(100).buffer.byteLength).toBe(100);
+    expect(textBuffer(LARGE_TEXT_BYTES - 1).buffer.byteLength).toBe(LARGE_TEXT_BYTES - 1);
+    expect(textBuffer(LARGE_TEXT_BYTES).buffer.byteLength).toBe(ALWAYS_MAPPED_BYTES);
+    expect(textBuffer(5 * LARGE_TEXT_BYTES).buffer.byteLength).toBe(ALWAYS_MAPPED_BYTES);
+    expect(textBuffer(ALWAYS_MAPPED_BYTES + 7).buffer.byteLength).toBe(ALWAYS_MAPPED_BYTES + 7);
   });
 
-  it('sizes the first block from what is expected: a small family does not take a whole block', () => {
-    const [small] = blocksOf(['a 1\n'], 1_000);
-    expect(small!.toString()).toBe('a 1\n');
-    expect(small!.buffer.byteLength).toBe(1_000);
-    // Never less than 256 bytes, never more than one block, however wrong the guess.
-    expect(blocksOf(['x'], 0)[0]!.buffer.byteLength).toBe(256);
-    expect(blocksOf(['x'], 50 * BLOCK_BYTES)[0]!.buffer.byteLength).toBe(BLOCK_BYTES);
-  });
-
-  it('grows by whole blocks of one size, each filled to within 1%, never by doubling', () => {
-    const line = 'orq_api_key_info{workspace="acme",api_key_id="k"} 1\n';
-    const lines = Array.from({ length: Math.ceil((3.5 * BLOCK_BYTES) / line.length) }, () => line);
-    const blocks = blocksOf(lines, 300);
-    expect(Buffer.concat(blocks).toString()).toBe(lines.join(''));
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
-    // After the first (sized from the guess), every block is a block: freed blocks are reused.
-    for (const b of blocks.slice(1)) expect(b.buffer.byteLength).toBe(BLOCK_BYTES);
-    for (const b of blocks.slice(1, -1)) expect(b.length).toBeGreaterThan(0.99 * BLOCK_BYTES);
-  });
-
-  it('keeps a text longer than a block whole, in a block of its own size', () => {
-    const big = 'é'.repeat(BLOCK_BYTES); // two bytes each
-    const blocks = blocksOf(['head\n', big, 'tail\n']);
-    expect(Buffer.concat(blocks).toString()).toBe(`head\n${big}tail\n`);
-    expect(blocks.some((b) => b.buffer.byteLength > BLOCK_BYTES && b.toString().includes('é'.repeat(1000)))).toBe(true);
-  });
-
-  it('never splits a character between blocks, so each block decodes on its own', () => {
-    const line = 'ключ "значение" 🔑\n';
-    const lines = Array.from({ length: Math.ceil((2.5 * BLOCK_BYTES) / Buffer.byteLength(line)) }, () => line);
-    const blocks = blocksOf(lines, BLOCK_BYTES);
-    expect(blocks.length).toBeGreaterThan(1);
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    for (const b of blocks) expect(() => decoder.decode(b)).not.toThrow();
+  it('holds what is written into it, to the last byte', () => {
+    const b = textBuffer(LARGE_TEXT_BYTES + 3);
+    b.fill(0x61);
+    b[b.length - 1] = 0x0a;
+    expect(b.toString('latin1', b.length - 3)).toBe('aa\n');
   });
 });

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { bodyBytes } from '../../src/exposition/body.js';
 import { Exposition } from '../../src/exposition/exposition.js';
 import { allFamilies } from '../../src/exposition/families.js';
 import type { KeyBudget } from '../../src/orq/budget.js';
@@ -123,7 +124,7 @@ describe('Exposition', () => {
   it('serves gzip as members that decompress to the same text', async () => {
     const e = exposition([snapshot]);
     const plain = await e.text();
-    const gz = Buffer.concat(await e.body('gzip'));
+    const gz = bodyBytes(await e.body('gzip'));
     expect(gz[0]).toBe(0x1f);
     expect(gunzipSync(gz).toString('utf8')).toBe(plain);
   });

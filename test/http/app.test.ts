@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { Client } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebConfig } from '../../src/config/web-config.js';
+import { metricsBody, type MetricsBody } from '../../src/exposition/body.js';
 import type { Encoding } from '../../src/exposition/exposition.js';
 import { allowHeader, createApp, type AppDeps } from '../../src/http/app.js';
 import type { BasicAuth } from '../../src/http/auth/basic-auth.js';
@@ -13,10 +14,10 @@ import { silentLogger } from '../../src/log.js';
 const TEXT = '# HELP a b\n# TYPE a gauge\na 1\n';
 const ROUTES = ['/metrics', '/healthz', '/readyz', '/'];
 
-function app(workspaces: WorkspaceStatus[], body?: (e: Encoding) => Promise<Buffer[]>, extra: Partial<AppDeps> = {}) {
+function app(workspaces: WorkspaceStatus[], body?: (e: Encoding) => Promise<MetricsBody>, extra: Partial<AppDeps> = {}) {
   return createApp({
     // Two chunks (two gzip members), as the exposition serves them.
-    metricsBody: body ?? (async (e) => [TEXT.slice(0, 10), TEXT.slice(10)].map((part) => (e === 'gzip' ? gzipSync(part) : Buffer.from(part)))),
+    metricsBody: body ?? (async (e) => metricsBody([TEXT.slice(0, 10), TEXT.slice(10)].map((part) => (e === 'gzip' ? gzipSync(part) : Buffer.from(part))))),
     workspaces: () => workspaces,
     version: '1.2.3',
     logger: silentLogger,

@@ -10,6 +10,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { loadWebConfig, type WebConfig } from '../../../src/config/web-config.js';
+import { metricsBody } from '../../../src/exposition/body.js';
 import { createApp, type AppDeps } from '../../../src/http/app.js';
 import { listen, type Listening } from '../../../src/http/server.js';
 import { silentLogger, type Logger } from '../../../src/log.js';
@@ -34,7 +35,7 @@ export async function serveApp(
   options: { readonly deps?: Partial<AppDeps>; readonly logger?: Logger; readonly now?: () => number } = {},
 ): Promise<Served> {
   const app = createApp({
-    metricsBody: async (encoding) => [encoding === 'gzip' ? gzipSync(METRICS_TEXT) : Buffer.from(METRICS_TEXT)],
+    metricsBody: async (encoding) => metricsBody([encoding === 'gzip' ? gzipSync(METRICS_TEXT) : Buffer.from(METRICS_TEXT)]),
     workspaces: () => [{ name: 'test', baseUrl: 'https://api.orq.ai', keys: 1, lastSuccess: '2026-01-01T00:00:00.000Z', lastError: undefined }],
     version: 'test',
     logger: silentLogger,
