@@ -10,13 +10,9 @@ RUN npm run build && npm prune --omit=dev
 # Run: the compiled exporter and its production dependencies, as a non-root user.
 FROM node:24-bookworm-slim
 ARG REVISION=unknown
-# MALLOC_MMAP_THRESHOLD_: the rendered snapshot's large buffers are then mmap'd and returned
-# to the system when freed, instead of fragmenting glibc's heap (bench/RESULTS.md: about
-# 2.75 KB of RSS per key at 100,000 keys with the default, about 2 KB with this).
 ENV NODE_ENV=production \
     BUILD_REVISION=${REVISION} \
-    PORT=9877 \
-    MALLOC_MMAP_THRESHOLD_=131072
+    PORT=9877
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
