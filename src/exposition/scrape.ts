@@ -90,43 +90,68 @@ function clockText(header: Buffer, lines: readonly ClockLines[], clock: Clock, s
     *blocks() {
       let room = header.length + tail.length;
       for (const c of lines) room += linesBytes(c.lines) + c.at.length * (MAX_NUMBER_LENGTH + 1);
-      const block = Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, room));
-      let to = header.copy(block, 0);
+      const cursor = { block: Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, room)), to: 0 };
+      cursor.to = header.copy(cursor.block, 0);
       for (let w = 0; w < lines.length; w++) {
-        const { lines: heads, at } = lines[w]!;
-        const { prefix, ends } = heads;
+        const c = lines[w]!;
         // Fractional values spelled while measuring are not spelled again.
-        const spelled = measured?.spelled[w];
-        let from = 0;
-        for (let i = 0; i < ends.length; i++) {
-          const end = ends[i]!;
-          const most = lineBytes(heads, i) + MAX_NUMBER_LENGTH + 1;
-          let out = block;
-          if (to + most > block.length) {
-            if (to > 0) yield block.subarray(0, to);
-            to = 0;
-            // A head longer than a block (a key id from upstream can be long): on its own.
-            if (most > block.length) out = Buffer.allocUnsafeSlow(most);
-          }
-          to = writeHead(out, to, prefix, heads, i, from, end);
-          from = end;
-          const text = spelled?.[i];
-          to = text === undefined ? writeNumber(out, to, valueAt(clock, at[i]!, second)) : writeAscii(out, to, text);
-          out[to++] = NEWLINE;
-          if (out !== block) {
-            yield out.subarray(0, to);
-            to = 0;
-          }
-        }
+        yield* clockLines(cursor, c.lines.prefix, c, second, { clock, spelled: measured?.spelled[w] });
       }
-      if (to + tail.length > block.length) {
-        yield block.subarray(0, to);
-        to = 0;
+      if (cursor.to + tail.length > cursor.block.length) {
+        yield cursor.block.subarray(0, cursor.to);
+        cursor.to = 0;
       }
-      to += tail.copy(block, to);
-      if (to > 0) yield block.subarray(0, to);
+      cursor.to += tail.copy(cursor.block, cursor.to);
+      if (cursor.to > 0) yield cursor.block.subarray(0, cursor.to);
     },
   };
+}
+
+/** Where a text's lines are being written: the reused block and the offset in it. */
+interface Cursor {
+  readonly block: Buffer;
+  to: number;
+}
+
+/** What follows a head: a value at the second (spelled already or not), or expired or not. */
+type Value = { readonly clock: Clock; readonly spelled: ReadonlyArray<string | undefined> | undefined } | 'expired';
+
+/**
+ * The lines of `c` after `prefix`, into the cursor's block, each whole block yielded when the
+ * next line does not fit. A line longer than a block (a key id from upstream can be long) is
+ * yielded in a buffer of its own.
+ */
+function* clockLines(cursor: Cursor, prefix: Buffer, c: ClockLines, second: number, value: Value): Generator<Buffer, void, undefined> {
+  const { lines: heads, at } = c;
+  const { block } = cursor;
+  const ends = heads.ends;
+  const extra = prefix.length - heads.prefix.length + (value === 'expired' ? 2 : MAX_NUMBER_LENGTH + 1);
+  let to = cursor.to;
+  let from = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i]!;
+    const most = lineBytes(heads, i) + extra;
+    let out = block;
+    if (to + most > block.length) {
+      if (to > 0) yield block.subarray(0, to);
+      to = 0;
+      if (most > block.length) out = Buffer.allocUnsafeSlow(most);
+    }
+    to = writeHead(out, to, prefix, heads, i, from, end);
+    from = end;
+    if (value === 'expired') {
+      out[to++] = second >= at[i]! ? ONE : ZERO;
+    } else {
+      const text = value.spelled?.[i];
+      to = text === undefined ? writeNumber(out, to, valueAt(value.clock, at[i]!, second)) : writeAscii(out, to, text);
+    }
+    out[to++] = NEWLINE;
+    if (out !== block) {
+      yield out.subarray(0, to);
+      to = 0;
+    }
+  }
+  cursor.to = to;
 }
 
 interface Measured {
@@ -183,37 +208,18 @@ function writeHead(out: Buffer, to: number, prefix: Buffer, lines: Lines, i: num
 function expiredText(p: PreparedSnapshot, second: number, previous: ExpiredText | undefined): ExpiredText {
   const expiredCount = countAtOrBefore(p.sortedExpiries, second);
   if (previous !== undefined && previous.expiredCount === expiredCount) return previous;
-  const { lines, at } = p.daysToExpiry;
-  const prefix = Buffer.concat([EXPIRED_NAME, lines.prefix.subarray(DAYS_NAME_LENGTH)]);
-  const ends = lines.ends;
-  const length = linesBytes(lines) + (prefix.length - lines.prefix.length) * ends.length + 2 * ends.length;
+  const days = p.daysToExpiry;
+  const prefix = Buffer.concat([EXPIRED_NAME, days.lines.prefix.subarray(DAYS_NAME_LENGTH)]);
+  const lines = days.lines.ends.length;
+  const length = linesBytes(days.lines) + (prefix.length - days.lines.prefix.length + 2) * lines;
   return {
     expiredCount,
     text: {
       length,
       *blocks() {
-        const block = Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length));
-        let to = 0;
-        let from = 0;
-        for (let i = 0; i < ends.length; i++) {
-          const end = ends[i]!;
-          const size = lineBytes(lines, i) + prefix.length - lines.prefix.length + 2;
-          let out = block;
-          if (to + size > block.length) {
-            if (to > 0) yield block.subarray(0, to);
-            to = 0;
-            if (size > block.length) out = Buffer.allocUnsafeSlow(size);
-          }
-          to = writeHead(out, to, prefix, lines, i, from, end);
-          from = end;
-          out[to++] = second >= at[i]! ? ONE : ZERO;
-          out[to++] = NEWLINE;
-          if (out !== block) {
-            yield out.subarray(0, to);
-            to = 0;
-          }
-        }
-        if (to > 0) yield block.subarray(0, to);
+        const cursor = { block: Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)), to: 0 };
+        yield* clockLines(cursor, prefix, days, second, 'expired');
+        if (cursor.to > 0) yield cursor.block.subarray(0, cursor.to);
       },
     },
   };
