@@ -21,6 +21,31 @@ export interface LazyText {
 
 export type BodyPart = Buffer | LazyText;
 
+/**
+ * Lazy text that several scrapes may send. The first writes it out through its own block; a
+ * second, even while the first is still sending, has it written out once more into one
+ * buffer, which this object then keeps, for as long as it is kept itself, for every later one.
+ * A lone plain scrape holds no copy; many, as from a scraper that does not ask for gzip or
+ * curl in a loop, cost one writing between them instead of one each.
+ */
+export function sharedText(text: LazyText): LazyText {
+  let sendings = 0;
+  let kept: Buffer | undefined;
+  return {
+    get length() {
+      return text.length;
+    },
+    *blocks() {
+      if (kept === undefined && sendings++ === 0) {
+        yield* text.blocks();
+        return;
+      }
+      kept ??= bodyBytes(metricsBody([text]));
+      yield kept;
+    },
+  };
+}
+
 export interface MetricsBody {
   /** Bytes of the whole body, known before any is sent (Content-Length). */
   readonly length: number;
@@ -42,9 +67,9 @@ export function* bodyChunks(body: MetricsBody, copy: boolean): Generator<Buffer,
   }
 }
 
-/** The whole body in one buffer: for tests and tools, never the scrape path. */
+/** The whole body in one buffer: for tests and tools, and for text several scrapes share. */
 export function bodyBytes(body: MetricsBody): Buffer {
-  const out = Buffer.allocUnsafe(body.length);
+  const out = Buffer.allocUnsafeSlow(body.length);
   let at = 0;
   for (const chunk of bodyChunks(body, false)) at += chunk.copy(out, at);
   if (at !== body.length) throw new Error(`a body of ${body.length} bytes gave ${at}`);

@@ -1,8 +1,7 @@
 /**
  * Building exposition text straight into Buffers. At 100,000 keys a render is tens of
  * megabytes; building it as JS strings and encoding them afterwards costs several passes over
- * the bytes and a rope of a million pieces, so the hot paths write bytes in place instead,
- * into buffers allocated so that freeing them gives the memory back.
+ * the bytes and a rope of a million pieces, so the hot paths write bytes in place instead.
  */
 
 /**
@@ -62,29 +61,4 @@ function writeDigits(out: Buffer, at: number, v: number): number {
 export function writeAscii(out: Buffer, at: number, text: string): number {
   for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
   return at;
-}
-
-/**
- * glibc serves an allocation this large or larger with a mapping of its own, always, and
- * unmaps it when it is freed: its dynamic mmap threshold never rises above this
- * (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit systems, mallopt(3)).
- */
-export const ALWAYS_MAPPED_BYTES = 32 * 1024 * 1024;
-
-/** From this size on, a text buffer is allocated as ALWAYS_MAPPED_BYTES at least. */
-export const LARGE_TEXT_BYTES = 1 << 20;
-
-/**
- * A buffer for `size` bytes of text kept as long as a snapshot. glibc raises its mmap
- * threshold to the size of every mapped block it frees, so a text of a few megabytes, made
- * again at every refresh and freed with the snapshot before, is soon served from its heap; the
- * heap never gives memory back, and after a few refreshes it held an old snapshot's worth of
- * text besides the live one. A large text therefore gets at least ALWAYS_MAPPED_BYTES: mapped,
- * returned to the system when freed, and resident only where written, so the rounding costs
- * address space, not memory. (Text made for one scrape goes through reused blocks instead:
- * fresh memory at every scrape costs more in page faults than the writing.)
- */
-export function textBuffer(size: number): Buffer {
-  if (size < LARGE_TEXT_BYTES) return Buffer.allocUnsafeSlow(size);
-  return Buffer.allocUnsafeSlow(Math.max(size, ALWAYS_MAPPED_BYTES)).subarray(0, size);
 }

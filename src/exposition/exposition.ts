@@ -14,7 +14,7 @@ import { EXPIRED_HEADER, renderClockFamilies, type ClockRender, type ExpiredText
 import { familyHeader } from './text.js';
 import { deflateLines, deflatePiece, deflateTexts, gzipMember, type DeflatedPiece } from './gzip.js';
 import { lineBytes, linesBytes, writeLines, type Lines } from './lines.js';
-import { BLOCK_BYTES, bodyBytes, metricsBody, type LazyText, type MetricsBody } from './body.js';
+import { BLOCK_BYTES, bodyBytes, metricsBody, sharedText, type LazyText, type MetricsBody } from './body.js';
 
 export type Encoding = 'identity' | 'gzip';
 
@@ -65,6 +65,12 @@ export class Exposition {
   readonly #now: () => number;
   /** Newest prepared render of each snapshot; the old one is dropped with its snapshot. */
   #prepared = new WeakMap<Snapshot, Prepared>();
+  /**
+   * The plain text of the current snapshots' families, shared by the plain scrapes of every
+   * second until a snapshot changes: written out for each scrape until a second one asks, then
+   * kept (body.ts sharedText). Only a scraper that does not ask for gzip pays its memory.
+   */
+  #plainSnapshot: { readonly of: readonly Prepared[]; readonly text: LazyText } | undefined;
   /** The deflated expired text, kept as long as the text is (it is reused across seconds). */
   #deflatedExpiredTexts = new WeakMap<ExpiredText, Promise<DeflatedPiece>>();
   #cached: Second | undefined;
@@ -83,6 +89,8 @@ export class Exposition {
 
   /** Prepares (and gzips) a new snapshot ahead of the next scrape, off the scrape's path. */
   async warm(snapshot: Snapshot): Promise<void> {
+    // The text of the snapshot this one replaces is not kept alive waiting for a plain scrape.
+    this.#plainSnapshot = undefined;
     await this.#deflated(this.#prepare(snapshot));
   }
 
@@ -159,11 +167,11 @@ export class Exposition {
     if (second.plain) return second.plain;
     const plain = second.rendered.then(({ prepared, clock, registry }) =>
       metricsBody([
-        snapshotText(HEADERS, prepared.map((p) => p.value.families)),
-        clock.days,
+        this.#plainSnapshotText(prepared),
+        sharedText(clock.days),
         EXPIRED_HEADER,
         ...clock.expired.map((e) => e.text).filter((t) => t.length > 0),
-        clock.rest,
+        sharedText(clock.rest),
         registry,
       ]),
     );
@@ -172,6 +180,14 @@ export class Exposition {
       if (second.plain === plain) delete second.plain;
     });
     return plain;
+  }
+
+  #plainSnapshotText(prepared: readonly Prepared[]): LazyText {
+    const current = this.#plainSnapshot;
+    if (current !== undefined && current.of.length === prepared.length && current.of.every((p, i) => p === prepared[i])) return current.text;
+    const text = sharedText(snapshotText(HEADERS, prepared.map((p) => p.value.families)));
+    this.#plainSnapshot = { of: prepared, text };
+    return text;
   }
 
   /** The second's gzip body, deflated by the first gzip scrape and shared by the rest. */

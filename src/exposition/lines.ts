@@ -1,11 +1,10 @@
 /**
  * Series lines that all begin with the same bytes, kept without them. Every line of a per-key
  * family begins `name{workspace="…",api_key_id="`: across a snapshot those repeated prefixes
- * are about half of the text. A snapshot keeps what follows each prefix; whole lines are
- * written out only when a plain scrape or the snapshot's one deflate asks for them.
+ * are about half of the text, and each key's id is repeated in every family. A snapshot keeps
+ * what follows each prefix and id, and the ids once; whole lines are written out only when a
+ * plain scrape or the snapshot's one deflate asks for them.
  */
-
-import { textBuffer } from './bytes.js';
 
 /** Every key's id as a label value writes it, with its closing quote: one table per snapshot. */
 export interface KeyIds {
@@ -124,8 +123,9 @@ export interface LineSink {
 }
 
 /**
- * The lines of several families, every rest in one buffer of the exact size (bytes.ts
- * textBuffer: one allocation per snapshot, given back whole when the snapshot is dropped).
+ * The lines of several families, every rest in one buffer of the exact size: one allocation per
+ * snapshot, freed whole with it (at large sizes glibc maps it apart and unmaps it then, where
+ * blocks freed one by one stayed in its heap beside the next snapshot's).
  * `emit` writes every line through the sinks, one per prefix, and runs twice: once to measure,
  * once to write. It must give the same lines both times. Holding every line as a JS string
  * until the size is known would put a whole snapshot's text in V8's old space at every refresh,
@@ -136,7 +136,7 @@ export interface LineSink {
 export function linesOf(prefixes: readonly string[], emit: (sinks: readonly LineSink[]) => void, ids?: number): Lines[] {
   const counters = prefixes.map(() => new LineCounter());
   emit(counters);
-  const arena = textBuffer(counters.reduce((n, c) => n + c.bytes, 0));
+  const arena = Buffer.allocUnsafeSlow(counters.reduce((n, c) => n + c.bytes, 0));
   let at = 0;
   const writers = counters.map((c) => {
     const w = new LineWriter(arena, at, c.bytes);
@@ -162,13 +162,43 @@ export function linesOf(prefixes: readonly string[], emit: (sinks: readonly Line
 class LineCounter implements LineSink {
   readonly ends: number[] = [];
   readonly keys: number[] = [];
-  bytes = 0;
+  /** Bytes of the lines before the pending batch. */
+  #counted = 0;
+  /** Lines not yet measured in bytes: their ends are in characters until the batch is. */
+  #pending: string[] = [];
+  #pendingChars = 0;
 
   add(rest: string, key?: number): void {
     if (!(rest.charCodeAt(rest.length - 1) < 0x80)) throw new Error(`a line's rest must end in ASCII: ${JSON.stringify(rest.slice(-8))}`);
-    this.bytes += Buffer.byteLength(rest, 'utf8');
-    this.ends.push(this.bytes);
+    this.#pending.push(rest);
+    this.#pendingChars += rest.length;
+    this.ends.push(this.#counted + this.#pendingChars);
     if (key !== undefined) this.keys.push(key);
+    if (this.#pendingChars >= BATCH_CHARS) this.#measure();
+  }
+
+  get bytes(): number {
+    this.#measure();
+    return this.#counted;
+  }
+
+  /**
+   * Bytes of the pending lines, measured together: a batch of ASCII (nearly every batch) has
+   * as many bytes as characters, and its ends stand; only a batch with other text is measured
+   * line by line. One measure per line cost more than the rest of the counting.
+   */
+  #measure(): void {
+    const lines = this.#pending;
+    if (lines.length === 0) return;
+    const bytes = Buffer.byteLength(lines.join(''), 'utf8');
+    if (bytes !== this.#pendingChars) {
+      let end = this.#counted;
+      const first = this.ends.length - lines.length;
+      lines.forEach((line, i) => (this.ends[first + i] = end += Buffer.byteLength(line, 'utf8')));
+    }
+    this.#counted += bytes;
+    this.#pending = [];
+    this.#pendingChars = 0;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { ApiKey } from '../orq/api-key.js';
 import type { BudgetAlert } from '../orq/budget.js';
-import { budgetsOf, rateLimitOf, type Snapshot } from '../snapshot.js';
+import { budgetsOf, rateLimitOf, type KeyBudgetView, type Snapshot } from '../snapshot.js';
 import { COUNT_LABELS, families, type Family } from './families.js';
 import { linesOf, type LineSink, type Lines } from './lines.js';
 import { escapeLabelValue, formatValue, labelSet } from './text.js';
@@ -68,7 +68,9 @@ export function prepareSnapshot(snapshot: Snapshot): PreparedSnapshot {
   // One more set of lines after the families': every key's id, once, for the families to name.
   const prefixes = [...LINE_FAMILIES.map((f) => (WHOLE_LINES.has(f) ? '' : keyPrefix(f, ws))), ''];
   const ids = LINE_FAMILIES.length;
-  const lines = linesOf(prefixes, (sinks) => emitLines(snapshot, ws, new Map(LINE_FAMILIES.map((f, i) => [f, sinks[i]!])), sinks[ids]!), ids);
+  // Joined once for both runs of the emission.
+  const budgets = snapshot.keys.map((key) => budgetsOf(snapshot, key));
+  const lines = linesOf(prefixes, (sinks) => emitLines(snapshot, budgets, ws, new Map(LINE_FAMILIES.map((f, i) => [f, sinks[i]!])), sinks[ids]!), ids);
   const expiringAt: number[] = [];
   const usedAt: number[] = [];
   for (const key of snapshot.keys) {
@@ -95,7 +97,7 @@ function keyPrefix(f: Family, ws: string): string {
  * Every line of every family in LINE_FAMILIES, each as its rest after its prefix and its key's
  * id, to that family's sink; and every key's id, in key order, to `ids`.
  */
-function emitLines(snapshot: Snapshot, ws: string, sinks: ReadonlyMap<Family, LineSink>, ids: LineSink): void {
+function emitLines(snapshot: Snapshot, budgets: ReadonlyArray<readonly KeyBudgetView[]>, ws: string, sinks: ReadonlyMap<Family, LineSink>, ids: LineSink): void {
   const sink = (f: Family): LineSink => sinks.get(f)!;
   const infoPrefix = keyPrefix(families.keyInfo, ws);
   const info = sink(families.keyInfo);
@@ -128,7 +130,7 @@ function emitLines(snapshot: Snapshot, ws: string, sinks: ReadonlyMap<Family, Li
       since.add('} ', k);
     }
     let requests: number | null = null;
-    for (const budget of budgetsOf(snapshot, key)) {
+    for (const budget of budgets[k]!) {
       // The period is a closed set of plain words (api-key.ts): no escaping needed.
       const withPeriod = `,period="${budget.period}"`;
       const periodClosed = `${withPeriod}}`;

@@ -1,12 +1,11 @@
 /**
  * The byte writers behind every render: writeNumber must spell a number exactly as String()
  * does (the scrape-time families are compared against the string path nowhere else), within
- * the room MAX_NUMBER_LENGTH promises, and textBuffer must give large texts an allocation
- * glibc always maps (so that freeing it gives the memory back) without changing what they hold.
+ * the room MAX_NUMBER_LENGTH promises, and numberLength must say how long that is.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALWAYS_MAPPED_BYTES, LARGE_TEXT_BYTES, MAX_NUMBER_LENGTH, numberLength, textBuffer, writeAscii, writeNumber } from '../../src/exposition/bytes.js';
+import { MAX_NUMBER_LENGTH, numberLength, writeAscii, writeNumber } from '../../src/exposition/bytes.js';
 
 /** Fixed seed: a failure reproduces; fast-check prints the counterexample. */
 const SEED = 20_260_602;
@@ -133,31 +132,5 @@ describe('writeAscii', () => {
     expect(out[1]).toBe(UNTOUCHED);
     expect(out[5]).toBe(UNTOUCHED);
     expect(writeAscii(out, 7, '')).toBe(7);
-  });
-});
-
-describe('textBuffer', () => {
-  it('gives a buffer of exactly the size asked, at every size', () => {
-    for (const size of [0, 1, 4096, LARGE_TEXT_BYTES - 1, LARGE_TEXT_BYTES, ALWAYS_MAPPED_BYTES - 1, ALWAYS_MAPPED_BYTES, ALWAYS_MAPPED_BYTES + 1]) {
-      const b = textBuffer(size);
-      expect(b.length, String(size)).toBe(size);
-      expect(b.byteOffset).toBe(0);
-    }
-  });
-
-  it('allocates small texts at their size, and large ones at no less than what glibc always maps', () => {
-    // Small: not a byte more, and not a slice of Node's shared pool, which would outlive it.
-    expect(textBuffer(100).buffer.byteLength).toBe(100);
-    expect(textBuffer(LARGE_TEXT_BYTES - 1).buffer.byteLength).toBe(LARGE_TEXT_BYTES - 1);
-    expect(textBuffer(LARGE_TEXT_BYTES).buffer.byteLength).toBe(ALWAYS_MAPPED_BYTES);
-    expect(textBuffer(5 * LARGE_TEXT_BYTES).buffer.byteLength).toBe(ALWAYS_MAPPED_BYTES);
-    expect(textBuffer(ALWAYS_MAPPED_BYTES + 7).buffer.byteLength).toBe(ALWAYS_MAPPED_BYTES + 7);
-  });
-
-  it('holds what is written into it, to the last byte', () => {
-    const b = textBuffer(LARGE_TEXT_BYTES + 3);
-    b.fill(0x61);
-    b[b.length - 1] = 0x0a;
-    expect(b.toString('latin1', b.length - 3)).toBe('aa\n');
   });
 });
