@@ -4,7 +4,7 @@
  * two never disagree. Prose that must hold at any run is fixed here; figures are filled in.
  */
 import { count, ms, size, table, times } from './format.js';
-import { bytesPerKey, findRender, floorSeconds, largestFresh, liveBytesPerKey, totalPages, type Machine, type Results } from './results.js';
+import { bytesPerKey, findRender, floorSeconds, largestFresh, liveBytesPerKey, totalPages, type Machine, type RenderRow, type Results } from './results.js';
 import { freshTable, irreducibleTable, loadTable, prepareTable, renderTable } from './tables.js';
 import type { Judged, Target } from './targets.js';
 
@@ -77,7 +77,9 @@ fewer than 100 were taken.
   budgets (usage and alerts included). The exporter fetches all three with its default settings.
 - **ours**: the exporter as it ships: \`startExporter\` (src/exporter.ts) with settings loaded by
   \`loadConfig\`, refreshed once from the simulator, its clock injected. In-process is
-  \`exposition.body()\` with every block of its text written out, as a scrape sends it; HTTP is a full scrape of its listening server over loopback by a
+  \`exposition.body()\` with every block of its text written out, as a scrape sends it (a plain
+  body's snapshot text is kept written out from the second plain scrape of a snapshot on, as for
+  any scraper that does not ask for gzip, so the plain figures are those of the kept text); HTTP is a full scrape of its listening server over loopback by a
   keep-alive undici client in the same process, timed from request to last byte (gzip bodies
   are read as sent: decompressing is the scraper's work). The client's reading is in every
   contender's figure alike.
@@ -159,6 +161,16 @@ export function readmeSection(results: Results, judged: readonly Judged[]): stri
   return lines.join('\n');
 }
 
+/** What a scraper that does not ask for gzip adds to the memory figure: the plain text kept written out. */
+function keptPlainText(render: readonly RenderRow[], keys: number): string {
+  const plain = findRender(render, keys, 'identity', 'in-process');
+  if (plain === undefined) return '';
+  return (
+    ` That is the exporter scraped by Prometheus (gzip) and once in plain; a scraper that does not ask for gzip keeps the ` +
+    `snapshot's plain text written out from its second scrape of a snapshot on, about ${count(plain.bytes / keys)} bytes per key more.`
+  );
+}
+
 /** The bullet points under the table: concurrency, refresh, memory, the per-scrape work. */
 function figureLines(results: Results): string[] {
   const { render, load, fresh, empty, irreducible } = results;
@@ -189,7 +201,8 @@ function figureLines(results: Results): string[] {
       out.push(
         `- Memory: ${count(perKey)} bytes of RSS per key at ${count(largest.keys)} keys (budgets and project names included), of which ${count(live)} are ` +
           `the snapshot and its prepared text (V8's heap in use and the buffers it counts); the rest is the slack of V8's heap and glibc's.` +
-          (tunedPerKey === undefined ? '' : ` With \`MALLOC_MMAP_THRESHOLD_=131072\` in the environment it is ${count(tunedPerKey)} bytes per key.`),
+          (tunedPerKey === undefined ? '' : ` With \`MALLOC_MMAP_THRESHOLD_=131072\` in the environment it is ${count(tunedPerKey)} bytes per key.`) +
+          keptPlainText(render, largest.keys),
       );
     }
   }
