@@ -13,7 +13,7 @@ import { prepareSnapshot, SNAPSHOT_FAMILIES, type PreparedSnapshot } from './pre
 import { EXPIRED_HEADER, renderClockFamilies, type ClockRender, type ExpiredText } from './scrape.js';
 import { familyHeader } from './text.js';
 import { deflateLines, deflatePiece, deflateTexts, gzipMember, type DeflatedPiece } from './gzip.js';
-import { lineBytes, linesBytes, writeLines, type Lines } from './lines.js';
+import { linesBytes, linesThrough, type Lines } from './lines.js';
 import { BLOCK_BYTES, bodyBytes, metricsBody, sharedText, type LazyText, type MetricsBody } from './body.js';
 
 export type Encoding = 'identity' | 'gzip';
@@ -255,35 +255,17 @@ function snapshotText(headers: readonly Buffer[], perWorkspace: ReadonlyArray<re
     for (const lines of perWorkspace) length += linesBytes(lines[family]!);
   });
   function* blocks(): Generator<Buffer, void, undefined> {
-    const block = Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length));
-    let at = 0;
+    const cursor = { block: Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)), to: 0 };
     for (let family = 0; family < headers.length; family++) {
       const header = headers[family]!;
-      if (at + header.length > block.length) {
-        yield block.subarray(0, at);
-        at = 0;
+      if (cursor.to + header.length > cursor.block.length) {
+        yield cursor.block.subarray(0, cursor.to);
+        cursor.to = 0;
       }
-      at += header.copy(block, at);
-      for (const workspace of perWorkspace) {
-        const lines = workspace[family]!;
-        for (let line = 0; line < lines.ends.length; ) {
-          const written = writeLines(lines, line, block, at);
-          if (written.next > line) {
-            ({ next: line, at } = written);
-          } else if (at > 0) {
-            yield block.subarray(0, at);
-            at = 0;
-          } else {
-            // One line longer than a block (a label value from upstream can be long): on its own.
-            const own = Buffer.allocUnsafeSlow(lineBytes(lines, line));
-            writeLines(lines, line, own, 0);
-            yield own;
-            line++;
-          }
-        }
-      }
+      cursor.to += header.copy(cursor.block, cursor.to);
+      for (const workspace of perWorkspace) yield* linesThrough(cursor, workspace[family]!);
     }
-    if (at > 0) yield block.subarray(0, at);
+    if (cursor.to > 0) yield cursor.block.subarray(0, cursor.to);
   }
   return { length, blocks };
 }

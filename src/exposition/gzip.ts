@@ -8,7 +8,7 @@
 import { promisify } from 'node:util';
 import { constants, crc32, createDeflateRaw, deflateRaw as deflateRawCallback } from 'node:zlib';
 import { BLOCK_BYTES } from './body.js';
-import { linesInto, type Lines } from './lines.js';
+import { linesThrough, type Lines } from './lines.js';
 
 const deflateRaw = promisify(deflateRawCallback);
 
@@ -74,12 +74,10 @@ export async function deflateTexts(texts: Iterable<Buffer>, level: number): Prom
 }
 
 /** The text of `lines`, block by block, each written into `block` once the last is consumed. */
-function* lineTexts(lines: Lines, block: Buffer): Generator<Buffer> {
-  for (let line = 0; line < lines.ends.length; ) {
-    const { text, next } = linesInto(lines, line, block);
-    line = next;
-    yield text;
-  }
+function* lineTexts(lines: Lines, block: Buffer): Generator<Buffer, void, undefined> {
+  const cursor = { block, to: 0 };
+  yield* linesThrough(cursor, lines);
+  if (cursor.to > 0) yield block.subarray(0, cursor.to);
 }
 
 /**

@@ -98,16 +98,34 @@ function writeWholeLines(lines: Lines, from: number, out: Buffer, at: number): {
   return { next: lo, at: at + rests.copy(out, at, start, ends[lo - 1]!) };
 }
 
+/** Where text is being written block by block: the reused block, and the offset in it. */
+export interface Cursor {
+  readonly block: Buffer;
+  to: number;
+}
+
 /**
- * The lines from `from` on, written into `block` as far as they fit, and the first line left.
- * At least one line: one longer than the block (a label value from upstream can be long) gets
- * a buffer of its own.
+ * Every line of `lines`, written into the cursor's block from its offset on; each block is
+ * yielded, up to its offset, when the next line does not fit, and written over after. A line
+ * longer than a block (a label value from upstream can be long) is yielded in a buffer of its
+ * own.
  */
-export function linesInto(lines: Lines, from: number, block: Buffer): { text: Buffer; next: number } {
-  const written = writeLines(lines, from, block, 0);
-  if (written.next > from || from >= lines.ends.length) return { text: block.subarray(0, written.at), next: written.next };
-  const own = Buffer.allocUnsafeSlow(lineBytes(lines, from));
-  return { text: own, next: writeLines(lines, from, own, 0).next };
+export function* linesThrough(cursor: Cursor, lines: Lines): Generator<Buffer, void, undefined> {
+  const { block } = cursor;
+  for (let line = 0; line < lines.ends.length; ) {
+    const written = writeLines(lines, line, block, cursor.to);
+    if (written.next > line) {
+      ({ next: line, at: cursor.to } = written);
+    } else if (cursor.to > 0) {
+      yield block.subarray(0, cursor.to);
+      cursor.to = 0;
+    } else {
+      const own = Buffer.allocUnsafeSlow(lineBytes(lines, line));
+      writeLines(lines, line, own, 0);
+      yield own;
+      line++;
+    }
+  }
 }
 
 /** Where the text of each line goes: a family's lines, each as its rest after the prefix. */

@@ -11,7 +11,7 @@
 import { BLOCK_BYTES, type LazyText } from './body.js';
 import { MAX_NUMBER_LENGTH, numberLength, writeAscii, writeNumber } from './bytes.js';
 import { families } from './families.js';
-import { lineBytes, linesBytes, type Lines } from './lines.js';
+import { lineBytes, linesBytes, type Cursor, type Lines } from './lines.js';
 import type { ClockLines, PreparedSnapshot } from './prepare.js';
 import { familyHeader } from './text.js';
 
@@ -105,12 +105,6 @@ function clockText(header: Buffer, lines: readonly ClockLines[], clock: Clock, s
       if (cursor.to > 0) yield cursor.block.subarray(0, cursor.to);
     },
   };
-}
-
-/** Where a text's lines are being written: the reused block and the offset in it. */
-interface Cursor {
-  readonly block: Buffer;
-  to: number;
 }
 
 /** What follows a head: a value at the second (spelled already or not), or expired or not. */

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lineBytes, linesBytes, linesInto, linesOf, writeLines, type Lines } from '../../src/exposition/lines.js';
+import { lineBytes, linesBytes, linesOf, linesThrough, writeLines, type Lines } from '../../src/exposition/lines.js';
 
 const SEED = 20_261_205;
 
@@ -22,17 +22,15 @@ function whole(prefix: string, rests: readonly string[]): Buffer {
   return Buffer.concat(rests.flatMap((r) => [Buffer.from(prefix, 'utf8'), Buffer.from(r, 'utf8')]));
 }
 
-/** Every line of `lines` as linesInto gives them, block after block of `blockBytes`. */
-function throughBlocks(lines: Lines, blockBytes: number): { blocks: Buffer[]; text: string } {
-  const block = Buffer.alloc(blockBytes);
+/** Every line of `lines` as linesThrough gives them, block after block of `blockBytes`, each copied as it comes. */
+function throughBlocks(lines: Lines, blockBytes: number, at = 0): { blocks: Buffer[]; text: string } {
+  const cursor = { block: Buffer.alloc(blockBytes), to: at };
   const blocks: Buffer[] = [];
-  for (let line = 0; line < lines.ends.length; ) {
-    const { text, next } = linesInto(lines, line, block);
-    expect(next).toBeGreaterThan(line);
-    blocks.push(Buffer.from(text));
-    line = next;
-  }
-  return { blocks, text: Buffer.concat(blocks).toString('utf8') };
+  for (const b of linesThrough(cursor, lines)) blocks.push(Buffer.from(b));
+  blocks.push(Buffer.from(cursor.block.subarray(0, cursor.to)));
+  if (at > 0) blocks[0] = blocks[0]!.subarray(at);
+  const written = blocks.filter((b) => b.length > 0);
+  return { blocks: written, text: Buffer.concat(written).toString('utf8') };
 }
 
 // Any code unit, lone surrogates included: label values come from upstream.
@@ -161,7 +159,7 @@ describe('lines that name their key', () => {
   });
 });
 
-describe('writeLines and linesInto', () => {
+describe('writeLines and linesThrough', () => {
   it('write whole lines only, in order, into blocks of any size, and lose none', () => {
     fc.assert(
       fc.property(family, fc.integer({ min: 1, max: 2000 }), ({ prefix, rests }, blockBytes) => {
@@ -187,18 +185,31 @@ describe('writeLines and linesInto', () => {
     expect([0, 1, 2].map((i) => lineBytes(lines!, i))).toEqual([5, 6, 7]);
   });
 
-  it('give a line longer than the block a buffer of its own, whole', () => {
+  it('give a line longer than the block a buffer of its own, whole, and go on in the block', () => {
     const long = `${'x'.repeat(5000)}\n`;
     const [lines] = build([{ prefix: 'k{', rests: ['a\n', long, 'b\n'] }]);
-    const block = Buffer.alloc(64);
-    const first = linesInto(lines!, 0, block);
-    expect(first).toMatchObject({ next: 1 });
-    expect(first.text.toString()).toBe('k{a\n');
-    const second = linesInto(lines!, 1, block);
-    expect(second.next).toBe(2);
-    expect(second.text.toString()).toBe(`k{${long}`);
-    expect(second.text.buffer).not.toBe(block.buffer);
-    expect(linesInto(lines!, 2, block).text.toString()).toBe('k{b\n');
+    const cursor = { block: Buffer.alloc(64), to: 0 };
+    const yielded = linesThrough(cursor, lines!);
+    const first = yielded.next().value as Buffer;
+    expect(first.toString()).toBe('k{a\n');
+    expect(first.buffer).toBe(cursor.block.buffer);
+    const second = yielded.next().value as Buffer;
+    expect(second.toString()).toBe(`k{${long}`);
+    expect(second.buffer).not.toBe(cursor.block.buffer);
+    expect(yielded.next().done).toBe(true);
+    // The last line waits in the block, for whatever is written after it.
+    expect(cursor.block.toString('utf8', 0, cursor.to)).toBe('k{b\n');
+  });
+
+  it('go on from where the cursor stands, and yield what was there before with the first full block', () => {
+    const [lines] = build([{ prefix: 'p', rests: ['1\n', '22\n', '333\n'] }]);
+    const cursor = { block: Buffer.alloc(10), to: 0 };
+    cursor.to = cursor.block.write('head\n');
+    const blocks: string[] = [];
+    for (const b of linesThrough(cursor, lines!)) blocks.push(b.toString());
+    // 'head\np1\n' is 8 bytes: 'p22\n' does not fit after it, and 'p333\n' follows it in the block.
+    expect(blocks).toEqual(['head\np1\n']);
+    expect(cursor.block.toString('utf8', 0, cursor.to)).toBe('p22\np333\n');
   });
 
   it('write lines kept whole (no prefix) as many at a time as fit, whole, and a longer one on its own', () => {
